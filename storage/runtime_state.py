@@ -1,0 +1,47 @@
+"""Runtime bookkeeping in the database: handled event ids and small key/value items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+
+from storage.models import KeyValue, ProcessedEvent
+
+
+async def claim_events(event_ids: Sequence[str]) -> set[str]:
+    """The ids seen for the first time (a redelivered one is left out) — one statement for a
+    whole long-poll batch: `INSERT … ON CONFLICT DO NOTHING RETURNING`, on SQLite and PostgreSQL."""
+    unique = list(dict.fromkeys(event_ids))
+    if not unique:
+        return set()
+    connection = ProcessedEvent._meta.db
+    postgres = connection.capabilities.dialect == "postgres"
+    now = datetime.now(timezone.utc)
+    params: list[object] = []
+    rows = []
+    for index, event_id in enumerate(unique):
+        params += [event_id, now if postgres else str(now)]  # as tortoise stores it in SQLite
+        rows.append(f"(${2 * index + 1}, ${2 * index + 2})" if postgres else "(?, ?)")
+    sql = (
+        f"INSERT INTO processed_event (event_id, received_at) VALUES {', '.join(rows)} "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )
+    return {row["event_id"] for row in await connection.execute_query_dict(sql, params)}
+
+
+async def forget_events_before(moment: datetime) -> int:
+    return await ProcessedEvent.filter(received_at__lt=moment).delete()
+
+
+async def forget_old_events(days: int = 2) -> int:
+    return await forget_events_before(datetime.now(timezone.utc) - timedelta(days=days))
+
+
+async def get_value(key: str) -> str | None:
+    row = await KeyValue.get_or_none(key=key)
+    return None if row is None else row.value
+
+
+async def set_value(key: str, value: str) -> None:
+    await KeyValue.update_or_create(defaults={"value": value}, key=key)

@@ -1,0 +1,79 @@
+"""`/method/{name}`: VK API calls with VK's checks, limits, injected faults and error format."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from ..faults import Faults
+from ..webutil import json_response, request_params
+from ..ratelimit import RateLimiter
+from ..stats import Stats
+from ..world import World
+from . import chats, community, messages, uploads
+from .errors import VKError
+from .params import Params
+
+log = logging.getLogger(__name__)
+
+Method = Callable[[World, Params], Any]
+METHODS: dict[str, Method] = {
+    **community.METHODS,
+    **messages.METHODS,
+    **chats.METHODS,
+    **uploads.METHODS,
+}
+
+
+class VkApi:
+    def __init__(self, world: World, faults: Faults, stats: Stats) -> None:
+        self.world = world
+        self.faults = faults
+        self.stats = stats
+        self.limiter = RateLimiter(world.config.rate_limit)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        params = await request_params(request)
+        self.stats.calls[name] += 1
+        try:
+            return json_response({"response": await self._call(name, params)})
+        except VKError as error:
+            self.stats.errors[error.code] += 1
+            return json_response({"error": _error_body(error, name, params)})
+
+    async def _call(self, name: str, params: dict[str, str]) -> Any:
+        method = METHODS.get(name)
+        if method is None:
+            raise VKError(3)
+        token = params.pop("access_token", "")
+        if token != self.world.config.token:
+            raise VKError(5, "invalid access_token (4)." if token else "no access_token passed.")
+        if not params.get("v"):
+            raise VKError(8, "v (version) is required")
+        if not self.limiter.allow(token):
+            raise VKError(6)
+        injected = self.faults.method_error(name)
+        if injected is not None:
+            raise VKError(injected)
+        if self.faults.delay_ms:
+            await asyncio.sleep(self.faults.delay_ms / 1000)
+        try:
+            return method(self.world, Params(params))
+        except VKError:
+            raise
+        except Exception:
+            log.exception("method %s failed", name)
+            raise VKError(10) from None
+
+
+def _error_body(error: VKError, name: str, params: dict[str, str]) -> dict[str, Any]:
+    request_params = [{"key": "method", "value": name}, {"key": "oauth", "value": "1"}]
+    request_params += [
+        {"key": key, "value": value} for key, value in params.items() if key != "access_token"
+    ]
+    return {"error_code": error.code, "error_msg": error.message, "request_params": request_params}

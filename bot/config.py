@@ -1,0 +1,95 @@
+"""Settings from the environment and `.env` (pydantic-settings).
+
+No VK token means sandbox mode: `main.py` starts the local VK-compatible server and points the
+bot at it. Nothing else in `bot/` looks at which mode it is in: only `vk_api_url` differs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VK_API_URL = "https://api.vk.ru/method/"
+DEFAULT_DATABASE_URL = "sqlite://data/bot.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    vk_token: SecretStr | None = Field(default=None, description="community access token")
+    vk_group_id: int | None = Field(default=None, gt=0)
+    vk_api_url: str = VK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    # Not TIMEZONE: tortoise-orm writes that variable into os.environ when it starts.
+    default_timezone: str = "Europe/Moscow"
+    vk_rate_limit: float = Field(default=20.0, gt=0, le=1000)
+    vk_max_attempts: int = Field(default=6, ge=1, le=20)
+    invitation_ttl_hours: int = Field(default=72, ge=1)
+    onboarding_reminder_hours: int = Field(default=48, ge=1)
+    deadline_days_uk: int = Field(default=3, ge=1, le=60)  # working days to answer a ticket
+    deadline_days_administration: int = Field(default=5, ge=1, le=60)
+    deadline_days_rso: int = Field(default=2, ge=1, le=60)
+    meeting_minutes: int = Field(default=60, ge=10, le=600)
+    meeting_link_lead_minutes: int = Field(default=30, ge=5, le=120)
+    # With several processes one runs the scheduled jobs; if it dies another takes over after this.
+    scheduler_lease_seconds: int = Field(default=40, ge=3, le=600)
+    sms_provider: Literal["sandbox", "smsru"] = "sandbox"
+    sms_api_key: SecretStr | None = None
+    sms_sender: str | None = None  # with SMS.ru: only a sender name approved in the account
+    sms_outbox_url: str = "http://127.0.0.1:8080/sandbox/sms"
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)
+    data_dir: Path = Path("data")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"неизвестный часовой пояс «{value}»") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgres://", "postgresql://", "psycopg://")):
+            raise ValueError("ожидается sqlite://… или postgres://…")
+        return value
+
+    @model_validator(mode="after")
+    def _token_needs_group(self) -> Settings:
+        if self.vk_token is not None and self.vk_group_id is None:
+            raise ValueError("с VK_TOKEN нужно указать и VK_GROUP_ID (id сообщества)")
+        if self.sms_provider == "smsru" and self.sms_api_key is None:
+            raise ValueError("для SMS_PROVIDER=smsru нужен SMS_API_KEY (api_id из кабинета SMS.ru)")
+        return self
+
+    @property
+    def sandbox_mode(self) -> bool:
+        return self.vk_token is None
+
+
+class SettingsError(Exception):
+    """A setting is wrong; `str()` is one line for the operator (Russian)."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"{field}: {message}" if field else message)
+    return "Ошибка настройки — " + "; ".join(parts)

@@ -1,0 +1,80 @@
+"""Handler modules, in the order they are tried (the fallback last)."""
+
+from __future__ import annotations
+
+from vkbottle.bot import BotLabeler
+from vkbottle.dispatch.handlers import FromFuncHandler
+from vkbottle.dispatch.views.bot import BotHandlerBasement, BotMessageView
+from vkbottle.tools.mini_types.bot import MessageMin
+
+from bot.handlers import (
+    broadcasts,
+    chat_create,
+    chat_events,
+    chat_import,
+    chat_list,
+    escalation,
+    fallback,
+    municipality,
+    onboarding,
+    posters,
+    representatives,
+    staff_invite,
+    staff_list,
+    start,
+    stats,
+    tickets,
+)
+from bot.runtime.errors import guarded
+from bot.services.ports import CHAT_PEER_OFFSET
+
+MODULES = (
+    stats,  # first: every ordinary chat message ends here after one rule check
+    chat_events,
+    start,
+    onboarding,
+    municipality,
+    staff_invite,
+    staff_list,
+    chat_create,
+    chat_import,
+    escalation,
+    tickets,
+    broadcasts,
+    representatives,  # before chat_list: its button beats the list's typed search
+    chat_list,
+    posters,  # after the dialogs: a code-like text inside a dialog belongs to the dialog
+    fallback,
+)
+
+
+def build_labeler() -> BotLabeler:
+    """A fresh labeler holding every module's handlers, each guarded (see `guarded`).
+
+    vkbottle's `BotLabeler.load` rebinds the loaded labeler to the target's views, so a second
+    bot in the same process (a restart in tests) would inherit the first one's middlewares.
+    Copying the handlers keeps the module labelers untouched.
+    """
+    labeler = BotLabeler(message_view=PersonStateView())
+    for module in MODULES:
+        source: BotLabeler = module.labeler
+        labeler.message_view.handlers.extend(
+            _guard(handler) for handler in source.message_view.handlers
+        )
+        for event, basements in source.raw_event_view.handlers.items():
+            labeler.raw_event_view.handlers.setdefault(event, []).extend(
+                BotHandlerBasement(b.dataclass, _guard(b.handler)) for b in basements
+            )
+    return labeler
+
+
+class PersonStateView(BotMessageView):
+    """Dialogs belong to people (the state key is the sender, not the chat), and messages in
+    group chats carry no dialog state at all: no state lookup for each resident's message."""
+
+    def get_state_key(self, message: MessageMin) -> int | None:
+        return None if message.peer_id >= CHAT_PEER_OFFSET else message.from_id
+
+
+def _guard(handler: FromFuncHandler) -> FromFuncHandler:
+    return FromFuncHandler(guarded(handler.handler), *handler.rules, blocking=handler.blocking)

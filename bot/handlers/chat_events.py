@@ -1,0 +1,37 @@
+"""What happens in house chats: people joining and leaving (uptake), the admin joining
+(their first onboarding step ticks itself), the community being removed (staff are told)."""
+
+from __future__ import annotations
+
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules.base import ChatActionRule
+
+from bot.handlers.onboarding import send_step, tell_staff_chat_lost
+from bot.runtime.context import Turn
+
+labeler = BotLabeler()
+
+
+def _member(message: Message) -> int:
+    action = message.action
+    return int(getattr(action, "member_id", 0) or message.from_id)
+
+
+@labeler.chat_message(ChatActionRule(["chat_invite_user_by_link", "chat_invite_user"]))
+async def joined(message: Message, turn: Turn) -> None:
+    member = _member(message)
+    chat = await turn.services.uptake.joined(message.peer_id, member)
+    if chat is None:
+        return
+    onboarding = await turn.services.onboarding.admin_joined(chat, member)
+    if onboarding is not None:
+        await send_step(turn.services, member, onboarding, "Вижу, вы вступили в чат — отлично!")
+
+
+@labeler.chat_message(ChatActionRule("chat_kick_user"))
+async def left(message: Message, turn: Turn) -> None:
+    member = _member(message)
+    chat = await turn.services.uptake.left(message.peer_id, member)
+    if chat is not None and member == -turn.services.gateway.group_id:
+        staff = await turn.services.chats.mark_lost(chat, "сообщество удалили из чата")
+        await tell_staff_chat_lost(turn.services, staff, chat)

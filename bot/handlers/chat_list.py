@@ -1,0 +1,247 @@
+"""«Список чатов»: pages, search by address, the card of a chat and its actions, the export."""
+
+from __future__ import annotations
+
+from vkbottle import GroupEventType
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules.base import StateRule
+
+from bot import texts
+from bot.handlers.start import show_menu
+from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard
+from bot.keyboards.common import cancel_keyboard
+from bot.keyboards.lists import paged_list
+from bot.runtime.context import CallbackTurn, Services, Turn
+from bot.runtime.rules import CallbackCommand, Command
+from bot.services.access import Actor, working_municipality
+from bot.services.chats import (
+    KIND_TITLES,
+    REPRESENTATIVE_TITLES,
+    STATUS_TITLES,
+    ChatCard,
+    Holder,
+)
+from bot.handlers.onboarding import step_label
+from bot.services.exports import chats_xlsx
+from bot.services.posters import show_code
+from bot.services.uptake import uptake_of
+from bot.services.invitations import PERSON_STATUS_TITLES
+from bot.services.notify import Delivery
+from bot.services.paging import Page
+from bot.services.phones import InvalidPhone, format_phone, normalize_phone
+from bot.states import ChangeAdmin, ChatList
+from bot.vk.gateway import bulk_priority
+from storage.models import ChatStatus, OnboardingStep
+
+labeler = BotLabeler()
+
+PAGE_SIZE = 5
+MAX_SEARCH = 40  # keeps the search inside a button payload
+
+
+def _holder(holder: Holder) -> str:
+    who = format_phone(holder.person.phone or "") or holder.person.name or "—"
+    return f"{who} ({PERSON_STATUS_TITLES[holder.status]})"
+
+
+def list_text(municipality: str, page: Page[ChatCard], search: str) -> str:
+    if search:
+        head = f"Чаты «{municipality}» по запросу «{search}»: найдено {page.total}"
+    else:
+        head = f"Домовые чаты — {municipality}\nИтого: {texts.chats(page.total)}"
+    if not page.total:
+        hint = "Ничего не нашлось: попробуйте часть названия улицы или номер дома." if search else (
+            "Чатов пока нет. Создайте их кнопками «Создать чат» или «Чаты из файла»."
+        )
+        return f"{head}\n\n{hint}"
+    lines = [head, f"Страница {page.number} из {page.pages}", ""]
+    for index, card in enumerate(page.items, start=page.first_index):
+        admins = ", ".join(_holder(h) for h in card.admins) or "нет администратора"
+        lines.append(f"{index}. {card.chat.title} — {STATUS_TITLES[card.chat.status]} · {admins}")
+    lines.append("\nНажмите номер, чтобы открыть карточку чата. Чтобы найти чат, напишите часть адреса.")
+    return "\n".join(lines)
+
+
+def card_text(card: ChatCard, onboarding: OnboardingStep | None) -> str:
+    chat = card.chat
+    lines = [f"«{chat.title}» — {KIND_TITLES.get(chat.kind, chat.kind)}"]
+    status = STATUS_TITLES[chat.status]
+    if chat.status_reason and chat.status is not ChatStatus.ACTIVE:
+        status += f" ({chat.status_reason})"
+    lines.append(f"Статус: {status}")
+    uptake = uptake_of(chat)
+    share = f" — {uptake.percent}% квартир" if uptake.percent is not None else ""
+    flats = f" · квартир: {chat.flats}{share}" if chat.flats else ""
+    lines.append(f"Участников: {chat.members_count}{flats}")
+    lines.append(f"Подключение администратора: {step_label(onboarding)}")
+    if chat.description:
+        lines.append(f"Описание: {chat.description}")
+    lines.append(f"Ссылка для вступления: {chat.invite_link or '—'}")
+    admins = "\n".join(f"• {_holder(h)}" for h in card.admins) or "• не назначен"
+    lines.append(f"Администратор чата:\n{admins}")
+    if card.representatives:
+        reps = []
+        for holder in card.representatives:
+            kind = REPRESENTATIVE_TITLES[holder.grant.kind] if holder.grant.kind else "Представитель"
+            org = f" «{holder.grant.organisation}»" if holder.grant.organisation else ""
+            reps.append(f"• {kind}{org}: {_holder(holder)}")
+        lines.append("Представители:\n" + "\n".join(reps))
+    else:
+        lines.append("Представители: не назначены")
+    return "\n".join(lines)
+
+
+async def _list_message(turn: Turn, number: int, search: str) -> tuple[str, str | None]:
+    """The list screen of the person's working municipality."""
+    municipality = await working_municipality(turn.actor)
+    page = await turn.services.chats.page(
+        turn.actor, municipality.id, number=number, size=PAGE_SIZE, search=search
+    )
+    keyboard = paged_list(
+        "chats.card",
+        [card.chat.id for card in page.items],
+        page,
+        "chats.page",
+        **({"q": search} if search else {}),
+    )
+    return list_text(municipality.name, page, search), keyboard
+
+
+@labeler.private_message(Command("chats.list", texts=("список чатов", "чаты")))
+async def open_list(message: Message, turn: Turn) -> None:
+    await turn.set_state(ChatList.BROWSE, search="")
+    await turn.answer("Список чатов. Напишите часть адреса, чтобы найти чат.", keyboard=list_mode_keyboard())
+    text, keyboard = await _list_message(turn, 1, "")
+    await turn.answer(text, keyboard=keyboard)
+
+
+@labeler.private_message(StateRule(ChatList.BROWSE), Command("chats.export"))
+async def export(message: Message, turn: Turn) -> None:
+    municipality = await working_municipality(turn.actor)
+    cards = await turn.services.chats.all_chats(turn.actor, municipality.id)
+    doc = await turn.services.gateway.upload_document(turn.peer_id, "Домовые чаты.xlsx", chats_xlsx(cards))
+    await turn.answer(f"Выгрузка: {texts.chats(len(cards))}.", attachments=[doc])
+
+
+@labeler.private_message(StateRule(ChatList.BROWSE), Command("chats.posters"))
+async def all_posters(message: Message, turn: Turn) -> None:
+    municipality = await working_municipality(turn.actor)
+    await turn.answer("Готовлю объявления для всех чатов — пришлю архив, когда будет готов.")
+    turn.services.tasks.spawn(
+        _send_posters(turn.services, turn.actor, turn.peer_id, municipality.id),
+        name=f"posters-{municipality.id}",
+    )
+
+
+async def _send_posters(services: Services, actor: Actor, peer_id: int, municipality_id: int) -> None:
+    count, archive = await services.posters.archive(actor, municipality_id)
+    if not count:
+        await services.gateway.send(peer_id, "Действующих чатов пока нет — объявлять нечего.")
+        return
+    with bulk_priority():
+        doc = await services.gateway.upload_document(peer_id, "Объявления.zip", archive)
+        await services.gateway.send(
+            peer_id, f"Готово: объявления всех чатов ({count}) — в архиве.", attachments=[doc]
+        )
+
+
+@labeler.private_message(StateRule(ChatList.BROWSE))
+async def search(message: Message, turn: Turn) -> None:
+    query = " ".join((message.text or "").split())[:MAX_SEARCH]
+    if not query:
+        await turn.answer("Напишите часть адреса текстом, например «Плесецкая».")
+        return
+    await turn.set_state(ChatList.BROWSE, search=query)
+    text, keyboard = await _list_message(turn, 1, query)
+    await turn.answer(text, keyboard=keyboard)
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chats.page"))
+async def turn_page(event: dict, turn: CallbackTurn) -> None:
+    number = turn.payload.get("p")
+    search = str(turn.payload.get("q", ""))[:MAX_SEARCH]
+    text, keyboard = await _list_message(turn, number if isinstance(number, int) else 1, search)
+    await turn.snackbar()
+    await turn.edit(text, keyboard)
+
+
+def _chat_id(turn: CallbackTurn) -> int:
+    chat_id = turn.payload.get("id")
+    return chat_id if isinstance(chat_id, int) else 0
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chats.card"))
+async def open_card(event: dict, turn: CallbackTurn) -> None:
+    card = await turn.services.chats.card(turn.actor, _chat_id(turn))
+    step = await turn.services.onboarding.step_of_chat(card.chat)
+    await turn.snackbar()
+    await turn.answer(
+        card_text(card, step),
+        keyboard=chat_card_keyboard(card.chat.id, active=card.chat.status is ChatStatus.ACTIVE),
+    )
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.link"))
+async def reset_link(event: dict, turn: CallbackTurn) -> None:
+    chat = await turn.services.chats.reset_link(turn.actor, _chat_id(turn))
+    await turn.snackbar("Ссылка изменена")
+    await turn.answer(
+        f"Новая ссылка на чат «{chat.title}»: {chat.invite_link}\nСтарая больше не работает, "
+        "а старые объявления при проверке кода покажут, что ссылка устарела."
+    )
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.poster"))
+async def poster(event: dict, turn: CallbackTurn) -> None:
+    chat = await turn.services.chats.chat_for(turn.actor, _chat_id(turn))
+    if chat.status is not ChatStatus.ACTIVE:
+        await turn.snackbar("Чат не действует — объявление не нужно.")
+        return
+    poster_, pdf = await turn.services.posters.pdf(chat)
+    await turn.snackbar()
+    await turn.services.gateway.send_document(
+        turn.peer_id,
+        f"Объявление для чата «{chat.title}», код проверки {show_code(poster_.code)}.",
+        f"Объявление — {chat.title}.pdf",
+        pdf,
+    )
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.resend"))
+async def resend(event: dict, turn: CallbackTurn) -> None:
+    deliveries = await turn.services.chats.resend_to_admins(turn.actor, _chat_id(turn))
+    if not deliveries:
+        await turn.snackbar("У чата нет администратора — назначьте его.")
+    elif all(d is Delivery.NONE for d in deliveries):
+        await turn.snackbar("Не удалось отправить: ни ВКонтакте, ни SMS не дошли.")
+    else:
+        how = {Delivery.VK: "ВКонтакте", Delivery.SMS: "по SMS", Delivery.NONE: "не доставлено"}
+        await turn.snackbar("Отправлено: " + ", ".join(how[d] for d in deliveries))
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.admin"))
+async def ask_new_admin(event: dict, turn: CallbackTurn) -> None:
+    chat = await turn.services.chats.chat_for(turn.actor, _chat_id(turn))
+    await turn.snackbar()
+    await turn.set_state(ChangeAdmin.PHONE, chat_id=chat.id)
+    await turn.answer(
+        f"Новый администратор чата «{chat.title}»: пришлите его номер телефона.",
+        keyboard=cancel_keyboard(),
+    )
+
+
+@labeler.private_message(StateRule(ChangeAdmin.PHONE))
+async def change_admin(message: Message, turn: Turn) -> None:
+    try:
+        phone = normalize_phone(message.text or "")
+    except InvalidPhone as exc:
+        await turn.answer(f"{exc} Пример: +7 912 123-45-67.", keyboard=cancel_keyboard())
+        return
+    delivery = await turn.services.chats.change_admin(turn.actor, int(turn.data["chat_id"]), phone)
+    await turn.clear_state()
+    told = {
+        Delivery.VK: "Ему отправлено сообщение ВКонтакте.",
+        Delivery.SMS: "Ему отправлено SMS со ссылкой.",
+        Delivery.NONE: "Сообщить ему пока не удалось — отправьте повторно из карточки чата.",
+    }
+    await show_menu(turn, f"Администратор чата — {format_phone(phone)}. {told[delivery]}")

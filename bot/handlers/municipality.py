@@ -1,0 +1,39 @@
+"""«Сменить муниципалитет»: for people who work in several (region admins, say)."""
+
+from __future__ import annotations
+
+from vkbottle.bot import BotLabeler, Message
+
+from bot.handlers.start import show_menu
+from bot.keyboards.common import NEGATIVE, PRIMARY, build, text_button
+from bot.runtime.context import Turn
+from bot.runtime.rules import Command
+from bot.services.access import choose_municipality, municipalities_of, working_municipality
+from bot.services.errors import AccessDenied
+
+labeler = BotLabeler()
+
+MAX_CHOICES = 30
+
+
+@labeler.private_message(Command("municipality.choose", texts=("сменить муниципалитет",)))
+async def choose(message: Message, turn: Turn) -> None:
+    available = await municipalities_of(turn.actor)
+    if not available:
+        raise AccessDenied("Это могут сотрудники муниципалитета.")
+    current = await working_municipality(turn.actor)
+    rows = [
+        [(text_button(m.name, "municipality.set", id=m.id), PRIMARY)]
+        for m in available[:MAX_CHOICES]
+    ]
+    rows.append([(text_button("Отмена", "cancel"), NEGATIVE)])
+    await turn.answer(f"Сейчас вы работаете с «{current.name}». Выберите муниципалитет:", keyboard=build(rows))
+
+
+@labeler.private_message(Command("municipality.set"))
+async def set_current(message: Message, turn: Turn, payload: dict) -> None:
+    municipality_id = payload.get("id")
+    municipality = await choose_municipality(
+        turn.actor, municipality_id if isinstance(municipality_id, int) else 0
+    )
+    await show_menu(turn, f"Теперь вы работаете с «{municipality.name}».")

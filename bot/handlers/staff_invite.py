@@ -1,0 +1,134 @@
+"""«Пригласить сотрудников»: municipality → phone numbers → confirmation → SMS invitations."""
+
+from __future__ import annotations
+
+import contextlib
+
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules.base import StateRule
+
+from bot.handlers.start import show_menu
+from bot.keyboards.common import (
+    NEGATIVE,
+    PRIMARY,
+    build,
+    cancel_keyboard,
+    confirm_keyboard,
+    text_button,
+)
+from bot.runtime.context import Turn
+from bot.runtime.rules import Command
+from bot.services.errors import AccessDenied
+from bot.services.phones import extract_phones, format_phone
+from bot.services.staff import InviteStatus
+from bot.states import StaffInvite
+from bot.vk.errors import CannotMessageUser
+
+labeler = BotLabeler()
+
+MAX_CHOICES = 20
+
+ASK_PHONES = (
+    "Пришлите номера телефонов сотрудников «{name}» одним сообщением — каждый с новой строки "
+    "или через запятую, например:\n+7 912 123-45-67\n8 912 765 43 21"
+)
+
+
+@labeler.private_message(Command("staff.invite", texts=("пригласить сотрудников",)))
+async def begin(message: Message, turn: Turn) -> None:
+    municipalities = await turn.services.staff.manageable_municipalities(turn.actor)
+    if not municipalities:
+        raise AccessDenied("Приглашать сотрудников могут администраторы муниципалитета.")
+    if len(municipalities) == 1:
+        await _ask_phones(turn, municipalities[0].id, municipalities[0].name)
+        return
+    rows = [
+        [(text_button(m.name, "staff.invite.municipality", id=m.id), PRIMARY)]
+        for m in municipalities[:MAX_CHOICES]
+    ]
+    rows.append([(text_button("Отмена", "cancel"), NEGATIVE)])
+    await turn.set_state(StaffInvite.MUNICIPALITY)
+    await turn.answer("Для какого муниципалитета приглашаем сотрудников?", keyboard=build(rows))
+
+
+@labeler.private_message(StateRule(StaffInvite.MUNICIPALITY), Command("staff.invite.municipality"))
+async def choose_municipality(message: Message, turn: Turn, payload: dict) -> None:
+    municipality_id = payload.get("id")
+    if not isinstance(municipality_id, int):
+        await turn.answer("Выберите муниципалитет кнопкой ниже.")
+        return
+    municipality = await turn.services.staff.municipality_for(turn.actor, municipality_id)
+    await _ask_phones(turn, municipality.id, municipality.name)
+
+
+@labeler.private_message(StateRule(StaffInvite.MUNICIPALITY))
+async def municipality_expected(message: Message, turn: Turn) -> None:
+    await turn.answer("Выберите муниципалитет кнопкой ниже или нажмите «Отмена».")
+
+
+async def _ask_phones(turn: Turn, municipality_id: int, name: str) -> None:
+    await turn.set_state(StaffInvite.PHONES, municipality_id=municipality_id, name=name)
+    await turn.answer(ASK_PHONES.format(name=name), keyboard=cancel_keyboard())
+
+
+@labeler.private_message(StateRule(StaffInvite.PHONES))
+async def receive_phones(message: Message, turn: Turn) -> None:
+    found = extract_phones(message.text or "")
+    problems = "\n".join(f"• {error}" for error in found.invalid)
+    if not found.valid:
+        lead = f"Не удалось разобрать номера:\n{problems}\n\n" if problems else ""
+        await turn.answer(
+            lead + "Пришлите номера в формате +7 912 123-45-67 или 8 912 123 45 67.",
+            keyboard=cancel_keyboard(),
+        )
+        return
+    data = turn.data
+    await turn.set_state(StaffInvite.CONFIRM, **data, phones=list(found.valid))
+    listing = "\n".join(format_phone(p) for p in found.valid)
+    skipped = f"\n\nЭти номера пропущу:\n{problems}" if problems else ""
+    await turn.answer(
+        f"Пригласить в «{data['name']}» сотрудников: {len(found.valid)}\n{listing}{skipped}",
+        keyboard=confirm_keyboard("Отправить приглашения", "staff.invite.send"),
+    )
+
+
+@labeler.private_message(StateRule(StaffInvite.CONFIRM), Command("staff.invite.send"))
+async def send_invitations(message: Message, turn: Turn) -> None:
+    data = turn.data
+    outcomes = await turn.services.staff.invite(
+        turn.actor, int(data["municipality_id"]), tuple(data["phones"])
+    )
+    await turn.clear_state()
+    await _tell_already_bound(turn, [o.vk_id for o in outcomes if o.vk_id is not None], data["name"])
+    lines = []
+    for outcome in outcomes:
+        phone = format_phone(outcome.phone)
+        if outcome.status is InviteStatus.INVITED:
+            lines.append(f"• {phone} — приглашение отправлено по SMS")
+        elif outcome.status is InviteStatus.ACTIVE:
+            lines.append(f"• {phone} — уже пользуется ботом, доступ выдан сразу")
+        else:
+            lines.append(f"• {phone} — SMS не отправлено, повторите позже")
+    await show_menu(
+        turn,
+        "Приглашения:\n" + "\n".join(lines) + "\n\nСотрудник откроет ссылку из SMS, напишет "
+        "боту — и получит доступ.",
+    )
+
+
+async def _tell_already_bound(turn: Turn, vk_ids: list[int], municipality: str) -> None:
+    for vk_id in vk_ids:
+        with contextlib.suppress(CannotMessageUser):
+            await turn.services.gateway.send(
+                vk_id,
+                f"Вам выдан доступ сотрудника муниципалитета «{municipality}». "
+                "Напишите «Меню», чтобы увидеть действия.",
+            )
+
+
+@labeler.private_message(StateRule(StaffInvite.CONFIRM))
+async def confirmation_expected(message: Message, turn: Turn) -> None:
+    await turn.answer(
+        "Нажмите «Отправить приглашения» или «Отмена».",
+        keyboard=confirm_keyboard("Отправить приглашения", "staff.invite.send"),
+    )

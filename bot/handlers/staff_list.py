@@ -1,0 +1,98 @@
+"""«Сотрудники»: the municipality's staff with statuses; resend an invitation; remove."""
+
+from __future__ import annotations
+
+from vkbottle import GroupEventType
+from vkbottle.bot import BotLabeler, Message
+
+from bot.texts import plural
+from bot.keyboards.common import NEGATIVE, PRIMARY, SECONDARY, build, callback_button
+from bot.keyboards.lists import paged_list
+from bot.runtime.context import CallbackTurn, Turn
+from bot.runtime.rules import CallbackCommand, Command
+from bot.services.access import MANAGERS, municipalities_of, working_municipality
+from bot.services.errors import AccessDenied
+from bot.services.invitations import PERSON_STATUS_TITLES, PersonStatus
+from bot.services.paging import Page
+from bot.services.phones import format_phone
+from bot.services.staff import StaffMember
+
+labeler = BotLabeler()
+
+PAGE_SIZE = 5
+
+
+def _who(member: StaffMember) -> str:
+    phone = format_phone(member.person.phone or "")
+    return f"{member.person.name} {phone}".strip() if member.person.name else phone
+
+
+def staff_text(municipality: str, page: Page[StaffMember]) -> str:
+    if not page.total:
+        return f"Сотрудники — {municipality}\n\nСотрудников пока нет. Нажмите «Пригласить сотрудников»."
+    lines = [f"Сотрудники — {municipality}", f"Итого: {plural(page.total, 'сотрудник', 'сотрудника', 'сотрудников')}", ""]
+    for index, member in enumerate(page.items, start=page.first_index):
+        lines.append(f"{index}. {_who(member)} — {PERSON_STATUS_TITLES[member.status]}")
+    lines.append("\nНажмите номер, чтобы отправить приглашение повторно или удалить сотрудника.")
+    return "\n".join(lines)
+
+
+def member_keyboard(member: StaffMember) -> str:
+    rows = []
+    if member.status is not PersonStatus.ACTIVE:
+        rows.append([(callback_button("Отправить повторно", "staff.resend", id=member.grant.id), PRIMARY)])
+    rows.append([(callback_button("Удалить", "staff.remove", id=member.grant.id), NEGATIVE)])
+    rows.append([(callback_button("‹ К списку", "staff.page", p=1), SECONDARY)])
+    return build(rows, inline=True)
+
+
+async def _screen(turn: Turn, number: int) -> tuple[str, str | None]:
+    municipality = await working_municipality(turn.actor)
+    if municipality not in await municipalities_of(turn.actor, MANAGERS):
+        raise AccessDenied("Список сотрудников доступен администраторам муниципалитета.")
+    page = await turn.services.staff_directory.page(
+        turn.actor, municipality.id, number=number, size=PAGE_SIZE
+    )
+    keyboard = paged_list("staff.card", [m.grant.id for m in page.items], page, "staff.page")
+    return staff_text(municipality.name, page), keyboard
+
+
+@labeler.private_message(Command("staff.list", texts=("сотрудники", "список сотрудников")))
+async def open_list(message: Message, turn: Turn) -> None:
+    text, keyboard = await _screen(turn, 1)
+    await turn.answer(text, keyboard=keyboard)
+
+
+def _grant_id(turn: CallbackTurn) -> int:
+    value = turn.payload.get("id")
+    return value if isinstance(value, int) else 0
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.page"))
+async def turn_page(event: dict, turn: CallbackTurn) -> None:
+    number = turn.payload.get("p")
+    text, keyboard = await _screen(turn, number if isinstance(number, int) else 1)
+    await turn.snackbar()
+    await turn.edit(text, keyboard)
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.card"))
+async def open_member(event: dict, turn: CallbackTurn) -> None:
+    member = await turn.services.staff_directory.member(turn.actor, _grant_id(turn))
+    await turn.snackbar()
+    await turn.edit(f"{_who(member)}\nСтатус: {PERSON_STATUS_TITLES[member.status]}", member_keyboard(member))
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.resend"))
+async def resend(event: dict, turn: CallbackTurn) -> None:
+    member = await turn.services.staff_directory.resend(turn.actor, _grant_id(turn))
+    await turn.snackbar("Приглашение отправлено повторно")
+    await turn.edit(f"{_who(member)}\nСтатус: {PERSON_STATUS_TITLES[member.status]}", member_keyboard(member))
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.remove"))
+async def remove(event: dict, turn: CallbackTurn) -> None:
+    member = await turn.services.staff_directory.remove(turn.actor, _grant_id(turn))
+    await turn.snackbar("Сотрудник удалён")
+    text, keyboard = await _screen(turn, 1)
+    await turn.edit(f"{_who(member)} удалён и больше не имеет доступа.\n\n{text}", keyboard)

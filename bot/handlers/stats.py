@@ -1,0 +1,178 @@
+"""«Статистика»: the municipality's summary and its spreadsheet, a chat's summary with a chart,
+the weekly summary to the coordination chat — and the counting of messages in house chats."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from vkbottle import GroupEventType
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules.base import FuncRule
+
+from bot import texts
+from bot.handlers.onboarding import step_label
+from bot.keyboards.chats import stats_keyboard
+from bot.runtime.context import CallbackTurn, Services, Turn
+from bot.runtime.rules import CallbackCommand, Command
+from bot.services.access import working_municipality
+from bot.services.chats import STATUS_TITLES
+from bot.services.ports import CHAT_PEER_OFFSET, MessengerError
+from bot.services.stats import Period, Summary, step_text
+from bot.services.stats_chart import render_chart
+from storage.models import ChatStatus, OnboardingStep
+
+log = logging.getLogger(__name__)
+labeler = BotLabeler()
+
+XLSX_DAYS = 30
+CHART_DAYS = 30
+STEP_ORDER = (None, *OnboardingStep)
+
+
+def _ordinary_chat_message(message: Message) -> bool:
+    """A person's message in a group chat, not a service action (joins and leaves are counted
+    apart). One rule, not `chat_message` + a rule: this runs for every resident's message."""
+    return message.peer_id >= CHAT_PEER_OFFSET and message.action is None and message.from_id > 0
+
+
+@labeler.message(FuncRule(_ordinary_chat_message))
+async def count_message(message: Message, turn: Turn) -> None:
+    await turn.services.stats.count_message(message.peer_id, message.from_id)
+
+
+@labeler.private_message(Command("stats", texts=("статистика",)))
+async def municipality_stats(message: Message, turn: Turn) -> None:
+    municipality = await working_municipality(turn.actor)
+    summary = await turn.services.stats.municipality_summary(turn.actor, municipality.id)
+    text = (
+        f"Статистика — {summary.title}, {_period(summary.period)}\n\n{municipality_lines(summary)}"
+        "\n\nСтатистика чата с графиком — в его карточке: «Список чатов» → номер чата → "
+        f"«Статистика». В таблице — каждый чат за {XLSX_DAYS} дней."
+    )
+    await turn.answer(text, keyboard=stats_keyboard(municipality.id))
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("stats.export"))
+async def export(event: dict, turn: CallbackTurn) -> None:
+    content = await turn.services.stats.municipality_xlsx(turn.actor, _id(turn), days=XLSX_DAYS)
+    await turn.snackbar()
+    await turn.services.gateway.send_document(
+        turn.peer_id,
+        f"Статистика по каждому чату за {XLSX_DAYS} дней, последняя строка — итог.",
+        "Статистика чатов.xlsx",
+        content,
+    )
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.stats"))
+async def chat_stats(event: dict, turn: CallbackTurn) -> None:
+    summary = await turn.services.stats.chat_summary(turn.actor, _id(turn))
+    await turn.snackbar()
+    (figures,) = summary.chats
+    series = await turn.services.stats.series(figures.chat, days=CHART_DAYS)
+    title = f"«{figures.chat.title}»: сообщения и участники за {CHART_DAYS} дней"
+    chart = await asyncio.to_thread(render_chart, title, series)
+    photo = await turn.services.gateway.upload_photo(turn.peer_id, "Статистика.png", chart)
+    await turn.answer(chat_text(summary), attachments=[photo])
+
+
+async def weekly_summaries(services: Services) -> None:
+    """Last week's figures to each municipality's coordination chat, once a week."""
+    for report in await services.stats.weekly_due():
+        chat = await services.chats.coordination_chat(report.municipality)
+        if chat is None or chat.peer_id is None:
+            continue  # the messenger is down: the next run sends it
+        text = (
+            f"Итоги недели — {report.summary.title}, {_period(report.summary.period)}\n\n"
+            f"{municipality_lines(report.summary)}"
+        )
+        try:
+            await services.gateway.send(chat.peer_id, text, dedup_key=report.key)
+        except MessengerError as exc:
+            log.warning("weekly summary of %s not sent: %s", report.municipality.name, exc)
+            continue
+        await services.stats.weekly_sent(report)
+
+
+def _id(turn: CallbackTurn) -> int:
+    value = turn.payload.get("id")
+    return value if isinstance(value, int) else 0
+
+
+# -- texts ----------------------------------------------------------------------------------------
+
+
+def municipality_lines(summary: Summary) -> str:
+    percent = summary.uptake.percent
+    share = f" — {percent}% квартир (где их число известно)" if percent is not None else ""
+    steps = summary.steps
+    onboarding = ", ".join(f"{step_text(s)} — {steps[s]}" for s in STEP_ORDER if steps[s])
+    return "\n".join(
+        [
+            f"Чатов: {len(summary.chats)}, действуют {summary.status_count(ChatStatus.ACTIVE)}, "
+            f"бот удалён — {summary.status_count(ChatStatus.BOT_REMOVED)}",
+            f"Участников: {summary.members}{share}",
+            f"Сообщений: {summary.messages}, активных авторов в среднем за день: "
+            f"{_decimal(summary.authors_per_day)}",
+            _members_line(summary),
+            _tickets_line(summary),
+            f"Подключение администраторов (число чатов): {onboarding or '—'}",
+        ]
+    )
+
+
+def chat_text(summary: Summary) -> str:
+    (figures,) = summary.chats
+    chat, uptake = figures.chat, summary.uptake
+    flats = ""
+    if uptake.flats:
+        of_flats = texts.plural(uptake.flats, "квартиры", "квартир", "квартир")
+        flats = f" — {uptake.percent}% из {of_flats}"
+    authors = texts.plural(figures.authors, "человек", "человека", "человек")
+    return "\n".join(
+        [
+            f"Статистика чата «{chat.title}», {_period(summary.period)}\n",
+            f"Статус: {STATUS_TITLES[chat.status]}",
+            f"Участников: {chat.members_count}{flats}",
+            f"Сообщений: {figures.messages}, писали {authors} "
+            f"(в среднем за день — {_decimal(summary.authors_per_day)})",
+            _members_line(summary),
+            _tickets_line(summary),
+            f"Подключение администратора: {step_label(figures.step)}",
+        ]
+    )
+
+
+def _members_line(summary: Summary) -> str:
+    return f"Вступили: {summary.joins}, вышли: {summary.leaves}"
+
+
+def _tickets_line(summary: Summary) -> str:
+    line = (
+        f"Обращения: открыто {summary.open_tickets}, из них просрочено {summary.overdue_tickets}; "
+        f"отвечено за период: {summary.answered}"
+    )
+    if summary.median_answer is not None:
+        line += f", медианное время ответа — {_duration(summary.median_answer)}"
+    return line
+
+
+def _period(period: Period) -> str:
+    days = texts.plural(period.days, "день", "дня", "дней")
+    return f"за {days} ({period.first:%d.%m}–{period.last:%d.%m})"
+
+
+def _duration(value: timedelta) -> str:
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        return texts.plural(max(1, round(hours * 60)), "минута", "минуты", "минут")
+    if hours < 48:
+        return texts.plural(round(hours), "час", "часа", "часов")
+    return texts.plural(round(hours / 24), "день", "дня", "дней")
+
+
+def _decimal(value: float) -> str:
+    """«3», «2,5»: one decimal in the Russian way."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")

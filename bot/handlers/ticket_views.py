@@ -1,0 +1,247 @@
+"""How tickets and meetings look and who hears of them: the representative's notice with its
+buttons, official answers in the house chat, and every announcement of a meeting."""
+
+from __future__ import annotations
+
+import logging
+
+from vkbottle import Keyboard, OpenLink
+
+from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, SECONDARY, build, callback_button
+from bot.runtime.context import Services
+from bot.services.official import official_message, representative_source
+from bot.services.ports import RecipientUnreachable
+from bot.services.schedule import show_moment
+from bot.services.invitations import Scope, SmsNotSent
+from storage.models import Meeting, Person, Role, RoleGrant, Ticket
+
+log = logging.getLogger(__name__)
+
+
+def notice_text(ticket: Ticket, services: Services) -> str:
+    deadline = show_moment(ticket.deadline_at, services.tickets.zone(ticket.municipality))
+    return (
+        f"Поступило обращение от УД по адресу «{ticket.chat.title}» №{ticket.id} "
+        f"«{ticket.question}»\nОтветить нужно до {deadline}."
+    )
+
+
+def notice_keyboard(ticket: Ticket) -> str:
+    return build(
+        [
+            [(callback_button("Ответить", "ticket.answer", t=ticket.id), POSITIVE)],
+            [(callback_button("Назначить онлайн-встречу", "ticket.meeting", t=ticket.id), PRIMARY)],
+        ],
+        inline=True,
+    )
+
+
+async def notify_representative(services: Services, ticket: Ticket) -> bool:
+    """The notice with [Ответить] [Назначить онлайн-встречу]; False if VK could not deliver it
+    (then an SMS link goes out and staff are warned)."""
+    rep: Person | None = ticket.representative
+    if rep is not None and rep.vk_id is not None:
+        attachments = []
+        photo = await services.tickets.blob(ticket.question_photo_id)
+        try:
+            if photo is not None:
+                attachments.append(
+                    await services.gateway.upload_photo(rep.vk_id, photo.filename, bytes(photo.content))
+                )
+            sent = await services.gateway.send(
+                rep.vk_id, notice_text(ticket, services), keyboard=notice_keyboard(ticket),
+                attachments=attachments, dedup_key=f"ticket:{ticket.id}:notice:{rep.id}",
+            )
+            await services.tickets.remember_notice(ticket, sent.cmid)
+            return True
+        except RecipientUnreachable:
+            log.info("representative %s does not accept messages", rep.id)
+    await _reach_by_sms(services, ticket)
+    await _warn_staff(services, ticket)
+    return False
+
+
+async def _reach_by_sms(services: Services, ticket: Ticket) -> None:
+    rep = ticket.representative
+    if rep is None or not rep.phone:
+        return
+    grant = await RoleGrant.filter(
+        person=rep, chat_id=ticket.chat_id, role=Role.REPRESENTATIVE
+    ).first()
+    if grant is None:
+        grant = await services.invitations.grant(
+            phone=rep.phone, role=Role.REPRESENTATIVE,
+            scope=Scope(municipality=ticket.municipality, chat=ticket.chat, kind=ticket.kind),
+            invited_by=None,
+        )
+    grant.person = rep
+    _, link = await services.invitations.issue(grant, None)
+    try:
+        await services.invitations.text(
+            rep.phone,
+            f"Домовые чаты: обращение №{ticket.id} по адресу «{ticket.chat.title}» ждёт ответа. "
+            f"Откройте ссылку и напишите боту: {link}",
+        )
+    except SmsNotSent:
+        log.warning("SMS for ticket %s failed", ticket.id)
+
+
+async def _warn_staff(services: Services, ticket: Ticket) -> None:
+    text = (
+        f"Представитель по обращению №{ticket.id} («{ticket.chat.title}») не получает сообщения "
+        "бота во ВКонтакте — ему отправлено SMS. Если ответа не будет, передайте обращение "
+        "другому представителю."
+    )
+    grants = await RoleGrant.filter(
+        municipality_id=ticket.municipality_id, role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF)
+    ).prefetch_related("person")
+    for person in {g.person.id: g.person for g in grants}.values():
+        if person.vk_id is not None:
+            await services.message(person.vk_id, text)
+    if ticket.author is not None and ticket.author.vk_id is not None:
+        await services.message(
+            ticket.author.vk_id,
+            f"Представитель по обращению №{ticket.id} пока не получает сообщения бота. "
+            "Мы отправили ему SMS и предупредили муниципалитет.",
+        )
+
+
+async def source_of(services: Services, ticket: Ticket) -> str:
+    return representative_source(ticket.kind, await services.tickets.organisation(ticket))
+
+
+async def publish_answer(services: Services, ticket: Ticket) -> None:
+    """The answer as an official message in the house chat; the chat admin is told."""
+    text = official_message(await source_of(services, ticket), ticket.answer or "", ticket.id)
+    peer = ticket.chat.peer_id or 0
+    attachments = []
+    file = await services.tickets.blob(ticket.answer_file_id)
+    if file is not None:
+        upload = services.gateway.upload_photo if file.kind == "photo" else services.gateway.upload_document
+        attachments.append(await upload(peer, file.filename, bytes(file.content)))
+    await services.gateway.send(peer, text, attachments=attachments, dedup_key=f"ticket:{ticket.id}:answer")
+    if ticket.author is not None and ticket.author.vk_id is not None:
+        await services.message(
+            ticket.author.vk_id,
+            f"Представитель ответил на обращение №{ticket.id} — ответ опубликован в чате «{ticket.chat.title}».",
+        )
+
+
+def open_link_keyboard(link: str) -> str:
+    keyboard = Keyboard(inline=True)
+    keyboard.add(OpenLink(link, "Открыть"))
+    return keyboard.get_json()
+
+
+def meeting_controls(meeting: Meeting, *, live: bool) -> str:
+    if live:
+        return build(
+            [
+                [(callback_button("Продлить на 30 минут", "meeting.extend", m=meeting.id), SECONDARY)],
+                [(callback_button("Завершить встречу", "meeting.finish", m=meeting.id), NEGATIVE)],
+            ],
+            inline=True,
+        )
+    return build(
+        [
+            [(callback_button("Перенести", "meeting.move", m=meeting.id), SECONDARY)],
+            [(callback_button("Отменить встречу", "meeting.cancel", m=meeting.id), NEGATIVE)],
+        ],
+        inline=True,
+    )
+
+
+class ChatAnnouncer:
+    """Tells the house chat, the representative and the chat admin about a meeting."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def _when(self, meeting: Meeting, ticket: Ticket) -> str:
+        return show_moment(meeting.starts_at, self.services.tickets.zone(ticket.municipality))
+
+    async def _people(self, ticket: Ticket, text: str, key: str, keyboard: str | None = None,
+                      rep_keyboard: str | None = None) -> None:
+        for person, board in ((ticket.representative, rep_keyboard or keyboard), (ticket.author, keyboard)):
+            if person is not None and person.vk_id is not None:
+                try:
+                    await self.services.gateway.send(
+                        person.vk_id, text, keyboard=board, dedup_key=f"{key}:{person.id}"
+                    )
+                except RecipientUnreachable:
+                    log.info("person %s cannot be told about meeting", person.id)
+
+    async def _house(self, ticket: Ticket, text: str, key: str) -> None:
+        body = official_message(await source_of(self.services, ticket), text, ticket.id)
+        await self.services.gateway.send(ticket.chat.peer_id or 0, body, dedup_key=key)
+
+    async def scheduled(self, meeting: Meeting, ticket: Ticket, *, before: object | None) -> None:
+        when = self._when(meeting, ticket)
+        moved = "перенесена: теперь" if before is not None else "назначена на"
+        lead = int(self.services.meetings.link_lead.total_seconds() // 60)
+        key = f"meeting:{meeting.id}:scheduled:{meeting.starts_at.isoformat()}"
+        await self._house(
+            ticket,
+            f"Онлайн-встреча по вопросу «{ticket.question[:200]}» {moved} {when}. "
+            f"Ссылку на чат обсуждения опубликуем здесь за {lead} минут до начала — "
+            "присоединяйтесь, если вопрос вас касается.",
+            f"{key}:house",
+        )
+        if ticket.author is not None and ticket.author.vk_id is not None:
+            await self.services.message(
+                ticket.author.vk_id,
+                f"Встреча по обращению №{ticket.id} {moved} {when}.",
+            )
+
+    async def cancelled(self, meeting: Meeting, ticket: Ticket) -> None:
+        await self._house(
+            ticket, f"Онлайн-встреча по вопросу «{ticket.question[:200]}» отменена.",
+            f"meeting:{meeting.id}:cancelled:house",
+        )
+        if ticket.author is not None and ticket.author.vk_id is not None:
+            await self.services.message(ticket.author.vk_id, f"Встреча по обращению №{ticket.id} отменена.")
+
+    async def opened(self, meeting: Meeting, ticket: Ticket) -> None:
+        link = meeting.invite_link or ""
+        await self._house(
+            ticket,
+            f"Через {int(self.services.meetings.link_lead.total_seconds() // 60)} минут начинается "
+            f"онлайн-встреча по вопросу «{ticket.question[:200]}». Чат обсуждения: {link}",
+            f"meeting:{meeting.id}:opened:house",
+        )
+        text = f"Приглашение в чат встречи по обращению №{ticket.id} ({self._when(meeting, ticket)}): {link}"
+        await self._people(ticket, text, f"meeting:{meeting.id}:opened", open_link_keyboard(link))
+        if ticket.representative is not None and ticket.representative.vk_id is not None:
+            await self.services.gateway.send(
+                ticket.representative.vk_id,
+                "Когда обсуждение закончится, нажмите «Завершить встречу» — чат закроется. "
+                "Нужно больше времени — «Продлить на 30 минут».",
+                keyboard=meeting_controls(meeting, live=True),
+                dedup_key=f"meeting:{meeting.id}:controls",
+            )
+
+    async def open_failed(self, meeting: Meeting, ticket: Ticket) -> None:
+        await self._people(
+            ticket,
+            f"ВКонтакте пока не даёт создать чат встречи по обращению №{ticket.id}. Встреча остаётся "
+            "назначенной, мы продолжаем пытаться и пришлём ссылку, как только получится.",
+            f"meeting:{meeting.id}:failed",
+        )
+
+    async def closed(self, meeting: Meeting, ticket: Ticket) -> None:
+        await self._house(
+            ticket, f"Онлайн-встреча по вопросу «{ticket.question[:200]}» завершена. Спасибо всем, кто пришёл!",
+            f"meeting:{meeting.id}:closed:house",
+        )
+        await self._people(
+            ticket, f"Встреча по обращению №{ticket.id} завершена, чат обсуждения закрыт.",
+            f"meeting:{meeting.id}:closed",
+        )
+
+    async def missed(self, meeting: Meeting, ticket: Ticket) -> None:
+        await self._people(
+            ticket,
+            f"Встреча по обращению №{ticket.id} ({self._when(meeting, ticket)}) не состоялась: "
+            "бот был недоступен. Обращение снова открыто — назначьте новую встречу или ответьте.",
+            f"meeting:{meeting.id}:missed",
+        )

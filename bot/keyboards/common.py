@@ -1,0 +1,59 @@
+"""Keyboards are pure functions: data in, VK keyboard JSON out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from vkbottle import Callback, Keyboard, KeyboardButtonColor, Text
+
+from bot.runtime.payload import make_payload
+
+MAX_LABEL = 40  # VK's limit for a button label
+
+PRIMARY = KeyboardButtonColor.PRIMARY
+POSITIVE = KeyboardButtonColor.POSITIVE
+NEGATIVE = KeyboardButtonColor.NEGATIVE
+SECONDARY = KeyboardButtonColor.SECONDARY
+
+
+def label(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def text_button(caption: str, cmd: str, **args: Any) -> Text:
+    return Text(label(caption), payload=make_payload(cmd, **args))
+
+
+def callback_button(caption: str, cmd: str, **args: Any) -> Callback:
+    return Callback(label(caption), payload=make_payload(cmd, **args))
+
+
+def build(
+    rows: Iterable[Iterable[tuple[Text | Callback, KeyboardButtonColor]]],
+    *,
+    inline: bool = False,
+    one_time: bool = False,
+) -> str:
+    keyboard = Keyboard(one_time=one_time, inline=inline)
+    first = True
+    for row in rows:
+        if not first:
+            keyboard.row()
+        first = False
+        for button, color in row:
+            keyboard.add(button, color=color)
+    return keyboard.get_json()
+
+
+def cancel_keyboard() -> str:
+    return build([[(text_button("Отмена", "cancel"), NEGATIVE)]])
+
+
+def confirm_keyboard(confirm_caption: str, confirm_cmd: str, **args: Any) -> str:
+    return build(
+        [
+            [(text_button(confirm_caption, confirm_cmd, **args), POSITIVE)],
+            [(text_button("Отмена", "cancel"), NEGATIVE)],
+        ]
+    )

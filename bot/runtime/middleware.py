@@ -1,0 +1,68 @@
+"""Middlewares that inject the services and the acting person into every handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from vkbottle import BaseMiddleware
+from vkbottle.tools.mini_types.bot import MessageMin
+
+from bot.runtime.context import CallbackTurn, Turn, Services
+from bot.runtime.payload import parse_payload
+from bot.services.access import Actor, load_actor
+from bot.services.ports import CHAT_PEER_OFFSET
+
+log = logging.getLogger(__name__)
+
+
+def context_middlewares(
+    services: Services,
+) -> tuple[type[BaseMiddleware[MessageMin]], type[BaseMiddleware[dict[str, Any]]]]:
+    """Middleware classes bound to this bot's services (vkbottle instantiates them per event)."""
+
+    class MessageContext(BaseMiddleware[MessageMin]):
+        async def pre(self) -> None:
+            message = self.event
+            if message.peer_id >= CHAT_PEER_OFFSET:
+                # Chat messages are many and their handlers act for nobody (they count, or
+                # record joins and leaves): no query for the sender. This anonymous actor may
+                # do nothing; a chat handler that ever needs the sender loads them itself.
+                actor = Actor(vk_id=message.from_id)
+            else:
+                try:
+                    actor = await load_actor(message.from_id)
+                except Exception:
+                    log.exception("cannot load the sender of a message")
+                    raise
+            self.send({"turn": Turn(services, actor, message.peer_id, message.state_peer)})
+
+    class CallbackContext(BaseMiddleware[dict[str, Any]]):
+        async def pre(self) -> None:
+            if self.event.get("type") != "message_event":
+                return
+            obj = self.event.get("object") or {}
+            user_id = int(obj.get("user_id", 0))
+            try:
+                actor = await load_actor(user_id)
+                state = await services.states.get(user_id)
+            except Exception:
+                log.exception("cannot load the sender of a callback")
+                raise
+            turn = CallbackTurn(
+                services,
+                actor,
+                int(obj.get("peer_id", user_id)),
+                state,
+                event_id=str(obj.get("event_id", "")),
+                cmid=obj.get("conversation_message_id"),
+                payload=parse_payload(obj.get("payload")),
+            )
+            self.send({"turn": turn})
+
+        async def post(self) -> None:
+            turn = self.context_update.get("turn")
+            if isinstance(turn, CallbackTurn) and not turn.answered:
+                await turn.snackbar(None)  # stop the button's spinner
+
+    return MessageContext, CallbackContext

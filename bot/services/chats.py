@@ -1,0 +1,518 @@
+"""House chats: creating them (in the database, then in the messenger), lists, cards,
+chat admins and representatives. Every method checks the actor's access to the municipality."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from bot.clock import Clock
+from bot.services.access import Actor, require_municipality
+from bot.services.chat_import import RepresentativeSpec, normalise_title
+from bot.services.errors import DomainError, NotFound
+from bot.services.invitations import InvitationService, PersonStatus, Scope, person_statuses
+from bot.services.notify import Delivery, Notifier
+from bot.services.paging import Page, paginate
+from bot.services.ports import (
+    ChatUnavailable,
+    Messenger,
+    MessengerError,
+    MessengerUnavailable,
+    chat_peer,
+)
+from storage.models import (
+    Chat,
+    ChatKind,
+    ChatStatus,
+    ImportBatch,
+    ImportStatus,
+    Municipality,
+    Person,
+    RepresentativeKind,
+    Role,
+    RoleGrant,
+)
+
+log = logging.getLogger(__name__)
+
+HOUSE_KINDS = (ChatKind.HOUSE, ChatKind.ENTRANCE)
+KIND_TITLES = {ChatKind.HOUSE: "Дом", ChatKind.ENTRANCE: "Подъезд"}
+REPRESENTATIVE_TITLES = {
+    RepresentativeKind.UK: "УК",
+    RepresentativeKind.ADMINISTRATION: "Администрация",
+    RepresentativeKind.RSO: "РСО",
+}
+STATUS_TITLES = {
+    ChatStatus.PENDING: "создаётся",
+    ChatStatus.ACTIVE: "создан",
+    ChatStatus.FAILED: "не создан",
+    ChatStatus.BOT_REMOVED: "бот удалён из чата",
+    ChatStatus.DISABLED: "отключён ВКонтакте",
+    ChatStatus.CLOSED: "закрыт",
+}
+MAX_TITLE = 100
+
+
+@dataclass(frozen=True)
+class NewChat:
+    title: str
+    kind: ChatKind
+    admin_phone: str
+    description: str | None = None
+    flats: int | None = None
+    photo: bytes | None = None
+    representatives: tuple[RepresentativeSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person holding a chat-level role, as staff see them in a card."""
+
+    grant: RoleGrant
+    person: Person
+    status: PersonStatus
+
+
+@dataclass(frozen=True)
+class ChatCard:
+    chat: Chat
+    admins: list[Holder]
+    representatives: list[Holder]
+
+
+@dataclass
+class CreationReport:
+    created: list[Chat] = field(default_factory=list)
+    failed: list[Chat] = field(default_factory=list)
+    told: dict[int, Delivery] = field(default_factory=dict)  # person id → how they were told
+
+    def count(self, delivery: Delivery) -> int:
+        return sum(1 for how in self.told.values() if how is delivery)
+
+
+class ChatService:
+    def __init__(
+        self,
+        *,
+        messenger: Messenger,
+        invitations: InvitationService,
+        notifier: Notifier,
+        clock: Clock,
+    ) -> None:
+        self._messenger = messenger
+        self._invitations = invitations
+        self._notifier = notifier
+        self._clock = clock
+        self._coordination_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._provisioning: set[int] = set()
+        # Called after a person was told of new roles (the composition root starts onboarding).
+        self.on_told: Callable[[Person, list[RoleGrant], Delivery], Awaitable[None]] | None = None
+
+    # -- creating ------------------------------------------------------------------------------
+
+    async def create(
+        self, actor: Actor, municipality_id: int, spec: NewChat
+    ) -> tuple[Chat, Delivery]:
+        """Create one chat (the dialog): store it, create it in the messenger, tell its admin.
+
+        Returns the chat and how its admin was told."""
+        municipality = await require_municipality(actor, municipality_id)
+        key = normalise_title(spec.title)
+        if await Chat.filter(municipality=municipality, title_key=key).exists():
+            raise DomainError(f"Чат «{spec.title}» уже есть в списке чатов. Укажите другое название.")
+        chat = await self.store(municipality, spec, actor.person)
+        report = CreationReport()
+        await self.provision(chat, report)
+        if chat.status is not ChatStatus.ACTIVE:
+            return chat, Delivery.NONE
+        await self.announce([chat], report, sent_by=actor.person)
+        admin = await RoleGrant.get(chat=chat, role=Role.CHAT_ADMIN)
+        return chat, report.told.get(admin.person_id, Delivery.NONE)
+
+    async def store(
+        self,
+        municipality: Municipality,
+        spec: NewChat,
+        created_by: Person | None,
+        batch: ImportBatch | None = None,
+    ) -> Chat:
+        """The chat and its people in the database, waiting to be created in the messenger."""
+        async with in_transaction():
+            chat = await Chat.create(
+                municipality=municipality,
+                title=spec.title.strip(),
+                title_key=normalise_title(spec.title),
+                kind=spec.kind,
+                description=spec.description,
+                flats=spec.flats,
+                photo=spec.photo,
+                created_by=created_by,
+                import_batch=batch,
+            )
+            scope = Scope(municipality=municipality, chat=chat)
+            await self._invitations.grant(
+                phone=spec.admin_phone, role=Role.CHAT_ADMIN, scope=scope, invited_by=created_by
+            )
+            for rep in spec.representatives:
+                await self._grant_representative(municipality, chat, rep, created_by)
+        return chat
+
+    async def _grant_representative(
+        self, municipality: Municipality, chat: Chat, rep: RepresentativeSpec, by: Person | None
+    ) -> None:
+        scope = Scope(municipality=municipality, chat=chat, kind=rep.kind, organisation=rep.organisation)
+        await self._invitations.grant(phone=rep.phone, role=Role.REPRESENTATIVE, scope=scope, invited_by=by)
+
+    async def provision(self, chat: Chat, report: CreationReport) -> None:
+        """Create the stored chat in the messenger; each step is skipped once done, so this
+        can be repeated after a crash. A refusal marks the chat failed with the reason;
+        a messenger outage leaves it pending and raises."""
+        if chat.id in self._provisioning:  # another task of this process is on it
+            return
+        self._provisioning.add(chat.id)
+        try:
+            await self._provision(chat, report)
+        finally:
+            self._provisioning.discard(chat.id)
+
+    async def _provision(self, chat: Chat, report: CreationReport) -> None:
+        try:
+            if chat.vk_chat_id is None:
+                chat.vk_chat_id = await self._messenger.create_chat(chat.title)
+                chat.peer_id = chat_peer(chat.vk_chat_id)
+                await chat.save(update_fields=["vk_chat_id", "peer_id"])
+            if chat.photo:
+                await self._set_photo(chat)
+            if not chat.invite_link:
+                chat.invite_link = await self._messenger.invite_link(chat.peer_id or 0)
+        except MessengerUnavailable:
+            raise
+        except MessengerError as exc:
+            log.warning("the messenger refused chat %s: %s", chat.id, exc)
+            chat.status = ChatStatus.FAILED
+            chat.status_reason = f"ВКонтакте отказал: {exc}"
+            await chat.save(update_fields=["status", "status_reason"])
+            report.failed.append(chat)
+            return
+        chat.status = ChatStatus.ACTIVE
+        chat.status_reason = None
+        await chat.save(update_fields=["invite_link", "status", "status_reason"])
+        report.created.append(chat)
+
+    async def _set_photo(self, chat: Chat) -> None:
+        assert chat.vk_chat_id is not None and chat.photo is not None
+        try:
+            await self._messenger.set_chat_photo(chat.vk_chat_id, "photo.jpg", bytes(chat.photo))
+        except MessengerUnavailable:
+            raise
+        except MessengerError as exc:  # a chat without its photo is still a chat
+            log.warning("photo of chat %s refused: %s", chat.id, exc)
+        chat.photo = None
+        await chat.save(update_fields=["photo"])
+
+    async def announce(
+        self, chats: Sequence[Chat], report: CreationReport, sent_by: Person | None
+    ) -> None:
+        """Tell each chat admin and representative not yet told, one message per person."""
+        pending = await RoleGrant.filter(
+            chat_id__in=[c.id for c in chats],
+            role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE),
+            notified_at=None,
+        ).prefetch_related("person", "chat")
+        by_person: dict[int, list[RoleGrant]] = defaultdict(list)
+        for grant in pending:
+            by_person[grant.person_id].append(grant)
+        for grants in by_person.values():
+            delivery = await self._notifier.tell(
+                grants[0].person,
+                grants[0],
+                vk_text=assignment_text(grants),
+                sms_text=lambda link, g=grants: assignment_sms(g, link),
+                sent_by=sent_by,
+            )
+            report.told[grants[0].person_id] = delivery
+            if delivery is not Delivery.NONE:
+                await RoleGrant.filter(id__in=[g.id for g in grants]).update(
+                    notified_at=self._clock.now()
+                )
+            if self.on_told is not None:
+                await self.on_told(grants[0].person, grants, delivery)
+
+    async def resume_pending(self) -> CreationReport:
+        """Create what was stored but not created, and tell whom not told yet — except chats of
+        an import that is running right now (it does that itself)."""
+        report = CreationReport()
+        running = await ImportBatch.filter(status=ImportStatus.RUNNING).values_list("id", flat=True)
+        idle = Chat.filter(Q(import_batch_id=None) | Q(import_batch_id__not_in=list(running)))
+        for chat in await idle.filter(status=ChatStatus.PENDING, kind__in=HOUSE_KINDS):
+            await self.provision(chat, report)
+        untold = await idle.filter(
+            status=ChatStatus.ACTIVE,
+            grants__role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE),
+            grants__notified_at=None,
+        ).distinct()
+        if untold:
+            await self.announce(untold, report, sent_by=None)
+        return report
+
+    # -- the coordination chat ------------------------------------------------------------------
+
+    async def coordination_chat(self, municipality: Municipality) -> Chat | None:
+        """The municipality's chat of staff and chat admins, created on first need.
+
+        None while the messenger is unavailable (it is created on a later call)."""
+        async with self._coordination_locks[municipality.id]:
+            chat = await Chat.get_or_none(municipality=municipality, kind=ChatKind.COORDINATION)
+            if chat is None:
+                title = f"Координация: {municipality.name}"
+                chat = await Chat.create(
+                    municipality=municipality,
+                    title=title,
+                    title_key=normalise_title(title),
+                    kind=ChatKind.COORDINATION,
+                )
+            if chat.status is ChatStatus.PENDING:
+                try:
+                    await self.provision(chat, CreationReport())
+                except MessengerUnavailable:
+                    return None
+            return chat if chat.status is ChatStatus.ACTIVE else None
+
+    async def coordination_links(self, person: Person) -> list[tuple[str, str]]:
+        """(municipality name, invite link) of every coordination chat the person belongs to."""
+        ids = await RoleGrant.filter(
+            person=person, role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF, Role.CHAT_ADMIN)
+        ).values_list("municipality_id", flat=True)
+        links = []
+        for municipality in await Municipality.filter(id__in=set(ids)).order_by("name"):
+            chat = await self.coordination_chat(municipality)
+            if chat is not None and chat.invite_link:
+                links.append((municipality.name, chat.invite_link))
+        return links
+
+    # -- reading -------------------------------------------------------------------------------
+
+    async def page(
+        self, actor: Actor, municipality_id: int, *, number: int, size: int, search: str = ""
+    ) -> Page[ChatCard]:
+        municipality = await require_municipality(actor, municipality_id)
+        page = await paginate(_house_chats(municipality, search), number, size)
+        return Page(await self._cards(page.items), page.number, page.pages, page.total, page.size)
+
+    async def count(self, actor: Actor, municipality_id: int) -> int:
+        municipality = await require_municipality(actor, municipality_id)
+        return await _house_chats(municipality).count()
+
+    async def chat_for(self, actor: Actor, chat_id: int) -> Chat:
+        """The chat, if the actor works in its municipality."""
+        chat = await _existing(chat_id)
+        await require_municipality(actor, chat.municipality_id)
+        return chat
+
+    async def chat_managed_by(self, actor: Actor, chat_id: int) -> Chat:
+        """The chat, if the actor is its admin or works in its municipality."""
+        chat = await _existing(chat_id)
+        if any(g.role is Role.CHAT_ADMIN and g.chat_id == chat.id for g in actor.grants):
+            return chat
+        await require_municipality(actor, chat.municipality_id)
+        return chat
+
+    async def reset_link(self, actor: Actor, chat_id: int) -> Chat:
+        """A new invite link; VK revokes the old one, so old posters verify as outdated."""
+        chat = await self.chat_managed_by(actor, chat_id)
+        if chat.status is not ChatStatus.ACTIVE or chat.peer_id is None:
+            raise DomainError("У этого чата сейчас нет действующей ссылки.")
+        try:
+            chat.invite_link = await self._messenger.invite_link(chat.peer_id, reset=True)
+        except ChatUnavailable as exc:
+            await self.mark_lost(chat, str(exc))
+            raise DomainError(
+                "ВКонтакте не дал сменить ссылку: сообщество больше не управляет этим чатом."
+            ) from None
+        await chat.save(update_fields=["invite_link"])
+        return chat
+
+    async def mark_lost(self, chat: Chat, reason: str) -> list[Person]:
+        """The community lost the chat. Returns the staff to tell — only the first time."""
+        updated = await Chat.filter(id=chat.id, status=ChatStatus.ACTIVE).update(
+            status=ChatStatus.BOT_REMOVED,
+            status_reason=f"сообщество потеряло доступ к чату ({reason})",
+        )
+        await chat.refresh_from_db(fields=["status", "status_reason"])
+        if not updated:
+            return []
+        grants = await RoleGrant.filter(
+            municipality_id=chat.municipality_id,
+            role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF),
+            person__vk_id__not_isnull=True,
+        ).prefetch_related("person")
+        return list({g.person.id: g.person for g in grants}.values())
+
+    async def card(self, actor: Actor, chat_id: int) -> ChatCard:
+        chat = await self.chat_for(actor, chat_id)
+        await self.refresh_members(chat)
+        (card,) = await self._cards([chat])
+        return card
+
+    async def _cards(self, chats: Sequence[Chat]) -> list[ChatCard]:
+        """Chats with their admins and representatives (one query for all of them)."""
+        grants = await RoleGrant.filter(
+            chat_id__in=[c.id for c in chats], role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE)
+        ).prefetch_related("person").order_by("kind", "id")
+        statuses = await person_statuses(grants, self._clock.now())
+        by_chat: dict[int, list[Holder]] = defaultdict(list)
+        for grant in grants:
+            by_chat[grant.chat_id].append(Holder(grant, grant.person, statuses[grant.id]))
+        return [
+            ChatCard(
+                chat,
+                admins=[h for h in by_chat[chat.id] if h.grant.role is Role.CHAT_ADMIN],
+                representatives=[h for h in by_chat[chat.id] if h.grant.role is Role.REPRESENTATIVE],
+            )
+            for chat in chats
+        ]
+
+    async def refresh_members(self, chat: Chat) -> None:
+        """Ask the messenger how many are in the chat; note if the community lost it."""
+        if chat.status is not ChatStatus.ACTIVE or chat.peer_id is None:
+            return
+        try:
+            count = await self._messenger.members_count(chat.peer_id)
+        except ChatUnavailable as exc:
+            await self.mark_lost(chat, str(exc))
+            return
+        except MessengerUnavailable:
+            return  # show what we knew
+        if count is not None and count != chat.members_count:
+            chat.members_count = count
+            await chat.save(update_fields=["members_count"])
+
+    async def all_chats(self, actor: Actor, municipality_id: int) -> list[ChatCard]:
+        """Every house chat of the municipality with its people, for the export."""
+        municipality = await require_municipality(actor, municipality_id)
+        return await self._cards(await _house_chats(municipality))
+
+    # -- people of a chat ------------------------------------------------------------------------
+
+    async def resend_to_admins(self, actor: Actor, chat_id: int) -> list[Delivery]:
+        """Tell the chat's admins again (a new link by SMS if VK still cannot reach them)."""
+        chat = await self.chat_for(actor, chat_id)
+        if chat.status is not ChatStatus.ACTIVE:
+            raise DomainError("Чат ещё не создан во ВКонтакте — отправлять пока нечего.")
+        grants = await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN).prefetch_related(
+            "person", "chat"
+        )
+        deliveries = []
+        for grant in grants:
+            delivery = await self._notifier.tell(
+                grant.person,
+                grant,
+                vk_text=assignment_text([grant]),
+                sms_text=lambda link, g=grant: assignment_sms([g], link),
+                sent_by=actor.person,
+            )
+            deliveries.append(delivery)
+            if delivery is not Delivery.NONE:
+                grant.notified_at = self._clock.now()
+                await grant.save(update_fields=["notified_at"])
+        return deliveries
+
+    async def change_admin(self, actor: Actor, chat_id: int, phone: str) -> Delivery:
+        """Replace the chat's admin(s) by the owner of `phone` and tell them."""
+        chat = await self.chat_for(actor, chat_id)
+        municipality = await Municipality.get(id=chat.municipality_id)
+        async with in_transaction():
+            grant = await self._invitations.grant(
+                phone=phone,
+                role=Role.CHAT_ADMIN,
+                scope=Scope(municipality=municipality, chat=chat),
+                invited_by=actor.person,
+            )
+            await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN).exclude(id=grant.id).delete()
+        if chat.status is not ChatStatus.ACTIVE:
+            return Delivery.NONE
+        grant.notified_at = None
+        await grant.save(update_fields=["notified_at"])
+        report = CreationReport()
+        await self.announce([chat], report, sent_by=actor.person)
+        return report.told.get(grant.person_id, Delivery.NONE)
+
+    async def assign_representative(
+        self,
+        actor: Actor,
+        chat_ids: Iterable[int],
+        rep: RepresentativeSpec,
+    ) -> CreationReport:
+        """Make the owner of `rep.phone` a representative in each chat, and tell them once."""
+        chats = [await self.chat_for(actor, chat_id) for chat_id in chat_ids]
+        if not chats:
+            raise DomainError("Не выбрано ни одного чата.")
+        for chat in chats:
+            municipality = await Municipality.get(id=chat.municipality_id)
+            await self._grant_representative(municipality, chat, rep, actor.person)
+        report = CreationReport()
+        await self.announce(
+            [c for c in chats if c.status is ChatStatus.ACTIVE], report, sent_by=actor.person
+        )
+        return report
+
+    async def search_ids(self, actor: Actor, municipality_id: int, search: str) -> list[int]:
+        municipality = await require_municipality(actor, municipality_id)
+        return list(await _house_chats(municipality, search).values_list("id", flat=True))
+
+
+async def _existing(chat_id: int) -> Chat:
+    chat = await Chat.get_or_none(id=chat_id)
+    if chat is None:
+        raise NotFound("Такого чата нет — возможно, его удалили.")
+    return chat
+
+
+def _house_chats(municipality: Municipality, search: str = "") -> QuerySet[Chat]:
+    query = Chat.filter(municipality=municipality, kind__in=HOUSE_KINDS)
+    if search.strip():
+        query = query.filter(title_key__contains=normalise_title(search))
+    return query.order_by("title_key", "id")
+
+
+def _grant_line(grant: RoleGrant) -> str:
+    chat = grant.chat
+    line = f"«{chat.title}»" if chat is not None else "чат"
+    if grant.role is Role.REPRESENTATIVE and grant.kind is not None:
+        org = f", {grant.organisation}" if grant.organisation else ""
+        line += f" — представитель {REPRESENTATIVE_TITLES[grant.kind]}{org}"
+    if chat is not None and chat.invite_link:
+        line += f"\n  вступить: {chat.invite_link}"
+    return line
+
+
+def assignment_text(grants: Sequence[RoleGrant]) -> str:
+    admin = [g for g in grants if g.role is Role.CHAT_ADMIN]
+    reps = [g for g in grants if g.role is Role.REPRESENTATIVE]
+    parts = []
+    if admin:
+        lines = "\n".join(f"• {_grant_line(g)}" for g in admin)
+        parts.append(f"Вас назначили администратором официального домового чата:\n{lines}")
+    if reps:
+        lines = "\n".join(f"• {_grant_line(g)}" for g in reps)
+        parts.append(f"Вас назначили официальным представителем в домовых чатах:\n{lines}")
+    parts.append("Напишите «Меню», чтобы увидеть, что можно сделать.")
+    return "\n\n".join(parts)
+
+
+def assignment_sms(grants: Sequence[RoleGrant], link: str) -> str:
+    role = "администратор" if any(g.role is Role.CHAT_ADMIN for g in grants) else "представитель"
+    first = grants[0].chat.title if grants[0].chat is not None else ""
+    more = f" и ещё {len(grants) - 1}" if len(grants) > 1 else ""
+    return (
+        f"Домовые чаты: вы {role} чата «{first}»{more}. "
+        f"Откройте ссылку и напишите боту: {link}"
+    )
+

@@ -1,0 +1,307 @@
+"""Tickets: questions chat admins pass to representatives, with deadlines in working days.
+
+Who may do what is checked here: a chat admin escalates only from their chats and only to a
+kind of representative the chat has; only the ticket's representative answers it (a forwarded
+or forged button of someone else is refused); staff see and reassign their municipality's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from bot.clock import Clock
+from bot.services.access import Actor, require_municipality
+from bot.services.errors import AccessDenied, DomainError, NotFound
+from bot.services.invitations import InvitationService, Scope
+from bot.services.paging import Page, paginate
+from storage.models import (
+    Blob,
+    Chat,
+    ChatStatus,
+    Municipality,
+    Person,
+    RepresentativeKind,
+    Role,
+    RoleGrant,
+    Ticket,
+    TicketStatus,
+)
+from bot.services.schedule import add_working_days
+
+MAX_QUESTION = 2000
+MAX_ANSWER = 4000
+REMIND_BEFORE = timedelta(days=1)
+OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.MEETING)
+
+
+class TicketFilter(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    ANSWERED = "answered"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str  # "photo" | "doc"
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Deadline:
+    ticket: Ticket
+    chat: Chat
+    person: Person | None  # who is to be told (the representative before, staff after)
+
+
+class TicketService:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        invitations: InvitationService,
+        default_timezone: str,
+        deadline_days: dict[RepresentativeKind, int],
+    ) -> None:
+        self._clock = clock
+        self._invitations = invitations
+        self._timezone = default_timezone
+        self._deadline_days = deadline_days
+
+    def zone(self, municipality: Municipality) -> ZoneInfo:
+        return ZoneInfo(municipality.timezone or self._timezone)
+
+    # -- escalation by a chat admin --------------------------------------------------------------
+
+    async def escalation_chats(self, actor: Actor) -> list[Chat]:
+        chat_ids = [g.chat_id for g in actor.grants_of(Role.CHAT_ADMIN)]
+        return await Chat.filter(id__in=chat_ids, status=ChatStatus.ACTIVE).order_by("title_key")
+
+    async def admin_chat(self, actor: Actor, chat_id: int) -> Chat:
+        if not any(g.chat_id == chat_id for g in actor.grants_of(Role.CHAT_ADMIN)):
+            raise AccessDenied("Пригласить представителя может администратор этого чата.")
+        chat = await Chat.get_or_none(id=chat_id, status=ChatStatus.ACTIVE)
+        if chat is None:
+            raise NotFound("Этот чат сейчас не действует.")
+        return chat
+
+    async def options(self, chat: Chat) -> list[tuple[RepresentativeKind, str | None]]:
+        """The kinds of representative the chat has (with the organisation), in a stable order."""
+        organisations: dict[RepresentativeKind, str | None] = {}
+        for grant in await RoleGrant.filter(chat=chat, role=Role.REPRESENTATIVE).order_by("id"):
+            if grant.kind is not None:
+                organisations.setdefault(grant.kind, grant.organisation)
+        return [(kind, organisations[kind]) for kind in RepresentativeKind if kind in organisations]
+
+    async def create(
+        self,
+        actor: Actor,
+        chat_id: int,
+        kind: RepresentativeKind,
+        question: str,
+        photo: Attachment | None = None,
+    ) -> Ticket:
+        chat = await self.admin_chat(actor, chat_id)
+        question = question.strip()
+        if not question:
+            raise DomainError("Опишите вопрос текстом — без него представителю нечего ответить.")
+        if len(question) > MAX_QUESTION:
+            raise DomainError(f"Вопрос длиннее {MAX_QUESTION} символов. Сократите его.")
+        grant = await RoleGrant.filter(chat=chat, role=Role.REPRESENTATIVE, kind=kind).order_by("id").first()
+        if grant is None:
+            raise DomainError("У этого чата нет такого представителя — выберите другого.")
+        municipality = await Municipality.get(id=chat.municipality_id)
+        now = self._clock.now()
+        async with in_transaction():
+            blob = None
+            if photo is not None:
+                blob = await Blob.create(kind=photo.kind, filename=photo.filename, content=photo.content)
+            ticket = await Ticket.create(
+                chat=chat,
+                municipality=municipality,
+                author=actor.person,
+                kind=kind,
+                representative_id=grant.person_id,
+                question=question,
+                question_photo=blob,
+                created_at=now,
+                deadline_at=add_working_days(now, self._deadline_days[kind], self.zone(municipality)),
+            )
+        return await self.load(ticket.id)
+
+    async def load(self, ticket_id: int) -> Ticket:
+        ticket = await Ticket.get_or_none(id=ticket_id).prefetch_related(
+            "chat", "municipality", "representative", "author"
+        )
+        if ticket is None:
+            raise NotFound(f"Обращения №{ticket_id} нет.")
+        return ticket
+
+    async def organisation(self, ticket: Ticket) -> str | None:
+        grant = await RoleGrant.filter(
+            chat_id=ticket.chat_id, person_id=ticket.representative_id,
+            role=Role.REPRESENTATIVE, kind=ticket.kind,
+        ).first()
+        return grant.organisation if grant else None
+
+    # -- the representative ------------------------------------------------------------------------
+
+    async def for_representative(self, actor: Actor, ticket_id: int) -> Ticket:
+        """The ticket, if the actor is its representative now (not a forwarded button)."""
+        ticket = await self.load(ticket_id)
+        if actor.person is None or ticket.representative_id != actor.person.id:
+            raise AccessDenied("Это обращение адресовано другому представителю.")
+        if not any(g.chat_id == ticket.chat_id for g in actor.grants_of(Role.REPRESENTATIVE)):
+            raise AccessDenied("Вы больше не представитель в этом чате.")
+        return ticket
+
+    async def visible(self, actor: Actor, ticket_id: int) -> Ticket:
+        """The ticket, if the actor is its representative, its chat's admin or staff there."""
+        ticket = await self.load(ticket_id)
+        person_id = actor.person.id if actor.person else None
+        if ticket.representative_id == person_id or any(
+            g.chat_id == ticket.chat_id for g in actor.grants_of(Role.CHAT_ADMIN)
+        ):
+            return ticket
+        await require_municipality(actor, ticket.municipality_id)
+        return ticket
+
+    async def answerable(self, actor: Actor, ticket_id: int) -> Ticket:
+        ticket = await self.for_representative(actor, ticket_id)
+        if ticket.status is not TicketStatus.OPEN:
+            raise DomainError(_closed_reason(ticket))
+        return ticket
+
+    async def answer(
+        self, actor: Actor, ticket_id: int, text: str, file: Attachment | None
+    ) -> Ticket:
+        """Close the ticket with the answer; a second answer (a second press) is refused."""
+        ticket = await self.answerable(actor, ticket_id)
+        text = text.strip()
+        if not text:
+            raise DomainError("Ответ пустой. Напишите текст ответа (к нему можно приложить файл).")
+        if len(text) > MAX_ANSWER:
+            raise DomainError(f"Ответ длиннее {MAX_ANSWER} символов. Сократите его.")
+        async with in_transaction():
+            blob = None
+            if file is not None:
+                blob = await Blob.create(kind=file.kind, filename=file.filename, content=file.content)
+            claimed = await Ticket.filter(id=ticket.id, status=TicketStatus.OPEN).update(
+                status=TicketStatus.ANSWERED,
+                answer=text,
+                answer_file_id=blob.id if blob else None,
+                answered_at=self._clock.now(),
+            )
+            if not claimed:
+                raise DomainError("На это обращение уже ответили.")
+        return await self.load(ticket.id)
+
+    async def remember_notice(self, ticket: Ticket, cmid: int | None) -> None:
+        ticket.notice_cmid = cmid
+        await ticket.save(update_fields=["notice_cmid"])
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    async def page(
+        self, actor: Actor, *, number: int, size: int, only: TicketFilter | None = None,
+        municipality_id: int | None = None,
+    ) -> Page[Ticket]:
+        """Tickets the actor may see: their own as representative, their chats' as chat admin,
+        their municipality's as staff (with `municipality_id`)."""
+        if municipality_id is not None:
+            await require_municipality(actor, municipality_id)
+            query = Ticket.filter(municipality_id=municipality_id)
+        else:
+            person_id = actor.person.id if actor.person else 0
+            admin_chats = [g.chat_id for g in actor.grants_of(Role.CHAT_ADMIN)]
+            query = Ticket.filter(Q(representative_id=person_id) | Q(chat_id__in=admin_chats))
+        now = self._clock.now()
+        if only is TicketFilter.OPEN:
+            query = query.filter(status__in=OPEN_STATUSES)
+        elif only is TicketFilter.OVERDUE:
+            query = query.filter(status__in=OPEN_STATUSES, deadline_at__lt=now)
+        elif only is TicketFilter.ANSWERED:
+            query = query.filter(status__in=(TicketStatus.ANSWERED, TicketStatus.MET))
+        return await paginate(
+            query.order_by("-id").prefetch_related("chat", "representative"), number, size
+        )
+
+    def overdue(self, ticket: Ticket) -> bool:
+        return ticket.status in OPEN_STATUSES and ticket.deadline_at < self._clock.now()
+
+    # -- deadlines --------------------------------------------------------------------------------
+
+    async def due_reminders(self) -> list[Deadline]:
+        """Open tickets a day before their deadline: the representative is reminded once."""
+        now = self._clock.now()
+        found = await Ticket.filter(
+            status__in=OPEN_STATUSES,
+            reminded_at=None,
+            deadline_at__lte=now + REMIND_BEFORE,
+            deadline_at__gt=now,
+        ).prefetch_related("chat", "representative")
+        due = []
+        for ticket in found:
+            if await Ticket.filter(id=ticket.id, reminded_at=None).update(reminded_at=now):
+                due.append(Deadline(ticket, ticket.chat, ticket.representative))
+        return due
+
+    async def newly_overdue(self) -> list[tuple[Ticket, list[Person]]]:
+        """Tickets past their deadline, each reported once, with the staff to tell."""
+        now = self._clock.now()
+        found = await Ticket.filter(
+            status__in=OPEN_STATUSES, overdue_reported_at=None, deadline_at__lte=now
+        ).prefetch_related("chat", "representative")
+        result = []
+        for ticket in found:
+            if not await Ticket.filter(id=ticket.id, overdue_reported_at=None).update(
+                overdue_reported_at=now
+            ):
+                continue
+            grants = await RoleGrant.filter(
+                municipality_id=ticket.municipality_id,
+                role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF),
+                person__vk_id__not_isnull=True,
+            ).prefetch_related("person")
+            result.append((ticket, list({g.person.id: g.person for g in grants}.values())))
+        return result
+
+    async def reassign(self, actor: Actor, ticket_id: int, phone: str) -> Ticket:
+        """Staff give an open ticket to another representative (of the same kind, this chat)."""
+        ticket = await self.load(ticket_id)
+        await require_municipality(actor, ticket.municipality_id)
+        if ticket.status not in OPEN_STATUSES:
+            raise DomainError(_closed_reason(ticket))
+        organisation = await self.organisation(ticket)
+        grant = await self._invitations.grant(
+            phone=phone,
+            role=Role.REPRESENTATIVE,
+            scope=Scope(
+                municipality=ticket.municipality, chat=ticket.chat, kind=ticket.kind,
+                organisation=organisation,
+            ),
+            invited_by=actor.person,
+        )
+        ticket.representative_id = grant.person_id
+        ticket.notice_cmid = None
+        ticket.reminded_at = None
+        await ticket.save(update_fields=["representative_id", "notice_cmid", "reminded_at"])
+        return await self.load(ticket.id)
+
+    async def blob(self, blob_id: int | None) -> Blob | None:
+        return None if blob_id is None else await Blob.get_or_none(id=blob_id)
+
+
+def _closed_reason(ticket: Ticket) -> str:
+    if ticket.status is TicketStatus.ANSWERED:
+        return "На это обращение уже ответили."
+    if ticket.status is TicketStatus.MEETING:
+        return "По этому обращению уже назначена онлайн-встреча."
+    return "Это обращение уже закрыто."
+

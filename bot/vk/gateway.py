@@ -1,0 +1,532 @@
+"""The one gateway for every VK call.
+
+`VkGateway.api` is a vkbottle `API` whose every request (including vkbottle's own, such as the
+long-poll server lookup) passes through a shared rate limiter and a retry loop; the gateway's
+methods add typed results on top. Only `api_url` tells VK and the sandbox apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import hashlib
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from vkbottle import API, VKAPIError
+from vkbottle.http import AiohttpClient
+
+from bot.services.ports import CHAT_PEER_OFFSET
+from bot.vk.errors import (
+    RETRYABLE_CODES,
+    CannotMessageUser,
+    ChatAccessDenied,
+    ChatNotFound,
+    VkError,
+    VkPermanentError,
+    VkUnavailable,
+    error_for,
+)
+from bot.vk.rate_limit import Priority, RateLimiter
+
+log = logging.getLogger(__name__)
+
+MAX_PEERS_PER_SEND = 100
+MAX_MESSAGE_LENGTH = 4096
+
+_priority: contextvars.ContextVar[Priority] = contextvars.ContextVar(
+    "vk_priority", default=Priority.INTERACTIVE
+)
+
+
+@contextlib.contextmanager
+def bulk_priority() -> Iterator[None]:
+    """VK calls made inside yield to interactive ones (broadcasts, mass chat creation)."""
+    token = _priority.set(Priority.BULK)
+    try:
+        yield
+    finally:
+        _priority.reset(token)
+
+
+def stable_random_id(key: str) -> int:
+    """A deterministic `random_id` (1..2**31-1) for a logical message: a resend is a no-op."""
+    value = int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") & 0x7FFFFFFF
+    return value or 1
+
+
+def _fresh_random_id() -> int:
+    return random.randint(1, 0x7FFFFFFF)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    short_delay: float = 0.25  # error 6: a slot frees up within a second
+    base_delay: float = 0.5  # errors 1 and 10, network failures: exponential
+    flood_delay: float = 5.0  # error 9: flood control wants a long pause
+    max_delay: float = 30.0
+
+    def delay(self, code: int | None, attempt: int) -> float:
+        if code == 6:
+            return self.short_delay * attempt
+        base = self.flood_delay if code == 9 else self.base_delay
+        return min(self.max_delay, base * 2 ** (attempt - 1))
+
+
+@dataclass(frozen=True)
+class PeerResult:
+    peer_id: int
+    message_id: int | None = None
+    cmid: int | None = None
+    error: VkError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Community:
+    id: int
+    screen_name: str
+    name: str
+
+    def deep_link(self, ref: str) -> str:
+        return f"https://vk.me/{self.screen_name}?ref={ref}"
+
+
+@dataclass(frozen=True)
+class ChatMember:
+    member_id: int
+    is_admin: bool
+    join_date: int | None
+    invited_by: int | None
+
+
+@dataclass(frozen=True)
+class ChatInfo:
+    peer_id: int
+    title: str
+    members_count: int
+    state: str  # "in" | "kicked" | "left"
+    admin_ids: tuple[int, ...]
+
+
+class _GatewayAPI(API):
+    """vkbottle's API with the gateway's limiter and retries around every request."""
+
+    def __init__(self, token: str, gateway: VkGateway, http_client: AiohttpClient) -> None:
+        super().__init__(token=token, http_client=http_client)
+        self._gateway = gateway
+
+    async def request(
+        self, method: str, data: dict[str, Any], version: str | None = None
+    ) -> dict[str, Any]:
+        return await self._gateway._request_with_retries(
+            method, data, lambda: API.request(self, method, data, version)
+        )
+
+
+class VkGateway:
+    def __init__(
+        self,
+        *,
+        token: str,
+        group_id: int,
+        api_url: str,
+        limiter: RateLimiter,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.group_id = group_id
+        self.limiter = limiter
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self.http = AiohttpClient(timeout=aiohttp.ClientTimeout(total=120))
+        self.api = _GatewayAPI(token, self, self.http)
+        self.api.API_URL = api_url if api_url.endswith("/") else api_url + "/"
+        self._community: Community | None = None
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    # -- the retry loop -----------------------------------------------------------------------
+
+    async def _request_with_retries(
+        self, method: str, data: dict[str, Any], attempt_once: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        last: VkError | None = None
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                async with self.limiter.slot(_priority.get()):
+                    return await attempt_once()
+            except VKAPIError as exc:
+                code = int(getattr(exc, "code", 0) or 0)
+                error = error_for(code, getattr(exc, "error_msg", str(exc)), method)
+                if code not in RETRYABLE_CODES:
+                    raise error from None
+                last = error
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                # ValueError: a body that is not JSON (a proxy's error page, a cut response).
+                last = VkUnavailable(f"network: {exc!r}", method=method)
+            if attempt < self.retry.max_attempts:
+                delay = self.retry.delay(last.code or None, attempt)
+                log.info("VK %s failed (%s); retry %d in %.2fs", method, last, attempt, delay)
+                await self._sleep(delay)
+        assert last is not None
+        raise VkUnavailable(last.message, code=last.code, method=method)
+
+    async def call(self, method: str, **params: Any) -> Any:
+        """A raw VK method call through limiter and retries; returns the `response` value."""
+        data = {k: _encode(v) for k, v in params.items() if v is not None}
+        return (await self.api.request(method, data))["response"]
+
+    # -- the community ------------------------------------------------------------------------
+
+    async def community(self) -> Community:
+        if self._community is None:
+            response = await self.call("groups.getById", group_id=self.group_id)
+            groups = response["groups"] if isinstance(response, dict) else response
+            group = groups[0]
+            self._community = Community(
+                id=int(group["id"]), screen_name=group["screen_name"], name=group["name"]
+            )
+        return self._community
+
+    # -- messages -----------------------------------------------------------------------------
+
+    async def send(
+        self,
+        peer_id: int,
+        text: str = "",
+        *,
+        keyboard: str | None = None,
+        attachments: Sequence[str] = (),
+        dedup_key: str | None = None,
+    ) -> PeerResult:
+        """Send to one peer (a long text goes as several messages); raise a typed error on failure.
+
+        The returned result carries the last part's ids (`cmid` is what edits messages in chats).
+        """
+        parts = split_text(text) or [""]
+        result = PeerResult(peer_id)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            key = None if dedup_key is None else f"{dedup_key}#{index}"
+            (result,) = await self.send_many(
+                [peer_id],
+                part,
+                keyboard=keyboard if last else None,
+                attachments=attachments if last else (),
+                dedup_key=key,
+            )
+            if result.error is not None:
+                raise result.error
+        return result
+
+    async def send_many(
+        self,
+        peer_ids: Sequence[int],
+        text: str,
+        *,
+        keyboard: str | None = None,
+        attachments: Sequence[str] = (),
+        dedup_key: str | None = None,
+    ) -> list[PeerResult]:
+        """One text to many peers in `peer_ids` batches of ≤ 100, each peer's own result read.
+
+        The `random_id` is the same for every batch, so VK drops a repeat to a peer that already
+        got this message whatever batch it lands in.
+        """
+        random_id = stable_random_id(dedup_key) if dedup_key else _fresh_random_id()
+        results: list[PeerResult] = []
+        for start in range(0, len(peer_ids), MAX_PEERS_PER_SEND):
+            batch = list(peer_ids[start : start + MAX_PEERS_PER_SEND])
+            response = await self.call(
+                "messages.send",
+                peer_ids=batch,
+                message=text,
+                random_id=random_id,
+                keyboard=keyboard,
+                attachment=list(attachments) or None,
+                dont_parse_links=0,
+            )
+            results.extend(_peer_results(batch, response))
+        return results
+
+    async def edit(
+        self,
+        peer_id: int,
+        *,
+        cmid: int,
+        text: str,
+        keyboard: str | None = None,
+        attachments: Sequence[str] = (),
+    ) -> None:
+        await self.call(
+            "messages.edit",
+            peer_id=peer_id,
+            conversation_message_id=cmid,
+            message=text,
+            keyboard=keyboard,
+            attachment=list(attachments) or None,
+        )
+
+    async def answer_callback(
+        self, event_id: str, user_id: int, peer_id: int, snackbar: str | None = None
+    ) -> None:
+        event_data = {"type": "show_snackbar", "text": snackbar} if snackbar else None
+        await self.call(
+            "messages.sendMessageEventAnswer",
+            event_id=event_id,
+            user_id=user_id,
+            peer_id=peer_id,
+            event_data=event_data,
+        )
+
+    # -- chats --------------------------------------------------------------------------------
+
+    async def create_chat(self, title: str) -> int:
+        """Create a chat owned by the community; VK answers a bare id or `{chat_id, peer_ids}`."""
+        response = await self.call("messages.createChat", title=title, group_id=self.group_id)
+        return int(response["chat_id"] if isinstance(response, dict) else response)
+
+    async def invite_link(self, peer_id: int, *, reset: bool = False) -> str:
+        response = await self.call(
+            "messages.getInviteLink", peer_id=peer_id, reset=int(reset), group_id=self.group_id
+        )
+        return str(response["link"])
+
+    async def chat_members(self, peer_id: int) -> list[ChatMember]:
+        members: list[ChatMember] = []
+        offset = 0
+        while True:
+            page = await self.call(
+                "messages.getConversationMembers",
+                peer_id=peer_id,
+                offset=offset,
+                count=200,
+                group_id=self.group_id,
+            )
+            items = page.get("items", [])
+            members.extend(
+                ChatMember(
+                    member_id=int(item["member_id"]),
+                    is_admin=bool(item.get("is_admin")),
+                    join_date=item.get("join_date"),
+                    invited_by=item.get("invited_by"),
+                )
+                for item in items
+            )
+            offset += len(items)
+            if not items or offset >= int(page.get("count", 0)):
+                return members
+
+    async def chat_info(self, peer_id: int) -> ChatInfo | None:
+        response = await self.call(
+            "messages.getConversationsById", peer_ids=[peer_id], group_id=self.group_id
+        )
+        for item in response.get("items", []):
+            settings = item.get("chat_settings") or {}
+            return ChatInfo(
+                peer_id=int(item["peer"]["id"]),
+                title=settings.get("title", ""),
+                members_count=int(settings.get("members_count", 0)),
+                state=settings.get("state", "in"),
+                admin_ids=tuple(int(i) for i in settings.get("admin_ids", [])),
+            )
+        return None
+
+    async def members_count(self, peer_id: int) -> int | None:
+        """People in the chat, the community itself not counted."""
+        info = await self.chat_info(peer_id)
+        if info is None:
+            raise ChatNotFound("the chat is not visible to the community", method="getConversationsById")
+        if info.state != "in":
+            raise ChatAccessDenied(f"the community is {info.state} from the chat")
+        return max(info.members_count - 1, 0)
+
+    async def chat_state(self, peer_id: int) -> tuple[str | None, tuple[int, ...]]:
+        """The community's state in the chat ("in", "kicked", "left"; None: no such chat)
+        and the chat's admins (the community is among them as -group_id)."""
+        info = await self.chat_info(peer_id)
+        return (None, ()) if info is None else (info.state, info.admin_ids)
+
+    async def members(self, peer_id: int) -> list[int]:
+        return [member.member_id for member in await self.chat_members(peer_id)]
+
+    async def remove_chat_user(self, chat_id: int, member_id: int) -> None:
+        await self.call("messages.removeChatUser", chat_id=chat_id, member_id=member_id)
+
+    async def leave_chat(self, chat_id: int) -> None:
+        await self.remove_chat_user(chat_id, -self.group_id)
+
+    async def rename_chat(self, chat_id: int, title: str) -> None:
+        await self.call("messages.editChat", chat_id=chat_id, title=title)
+
+    async def pin(self, peer_id: int, cmid: int) -> None:
+        await self.call("messages.pin", peer_id=peer_id, conversation_message_id=cmid)
+
+    async def delete_messages(self, peer_id: int, cmids: Sequence[int]) -> None:
+        await self.call(
+            "messages.delete",
+            peer_id=peer_id,
+            cmids=list(cmids),
+            delete_for_all=1,
+            group_id=self.group_id,
+        )
+
+    # -- people -------------------------------------------------------------------------------
+
+    async def user_names(self, user_ids: Sequence[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        users = await self.call("users.get", user_ids=list(user_ids))
+        return {int(u["id"]): f"{u.get('first_name', '')} {u.get('last_name', '')}".strip()
+                for u in users}
+
+    # -- files --------------------------------------------------------------------------------
+
+    async def upload_document(self, peer_id: int, filename: str, content: bytes) -> str:
+        server = await self.call("docs.getMessagesUploadServer", type="doc", peer_id=peer_id)
+        form = aiohttp.FormData()
+        form.add_field("file", content, filename=filename)
+        uploaded = await self._upload(server["upload_url"], form)
+        saved = await self.call("docs.save", file=uploaded["file"], title=filename)
+        doc = saved["doc"]
+        return f"doc{doc['owner_id']}_{doc['id']}"
+
+    async def upload_photo(self, peer_id: int, filename: str, content: bytes) -> str:
+        server = await self.call("photos.getMessagesUploadServer", peer_id=peer_id)
+        form = aiohttp.FormData()
+        form.add_field("photo", content, filename=filename)
+        uploaded = await self._upload(server["upload_url"], form)
+        (photo, *_) = await self.call(
+            "photos.saveMessagesPhoto",
+            photo=uploaded["photo"],
+            server=uploaded["server"],
+            hash=uploaded["hash"],
+        )
+        return f"photo{photo['owner_id']}_{photo['id']}"
+
+    async def send_document(
+        self, peer_id: int, text: str, filename: str, content: bytes, *, keyboard: str | None = None
+    ) -> PeerResult:
+        document = await self.upload_document(peer_id, filename, content)
+        return await self.send(peer_id, text, keyboard=keyboard, attachments=[document])
+
+    async def upload(self, peer_id: int, kind: str, filename: str, content: bytes) -> str:
+        if kind == "photo":
+            return await self.upload_photo(peer_id, filename, content)
+        return await self.upload_document(peer_id, filename, content)
+
+    async def set_chat_photo(self, chat_id: int, filename: str, content: bytes) -> None:
+        server = await self.call("photos.getChatUploadServer", chat_id=chat_id)
+        form = aiohttp.FormData()
+        form.add_field("file", content, filename=filename)
+        uploaded = await self._upload(server["upload_url"], form)
+        await self.call("messages.setChatPhoto", file=uploaded["response"])
+
+    async def _upload(self, url: str, form: aiohttp.FormData) -> dict[str, Any]:
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                result = await self.http.request_json(url, method="POST", data=form)
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                if attempt == self.retry.max_attempts:
+                    raise VkUnavailable(f"upload failed: {exc!r}") from exc
+                await self._sleep(self.retry.delay(None, attempt))
+                continue
+            if "error" in result:
+                raise VkPermanentError(f"upload refused: {result['error']}")
+            return result
+        raise AssertionError("unreachable")
+
+    async def download(self, url: str, *, max_bytes: int) -> bytes:
+        """Fetch an attachment the person sent; refuse files larger than `max_bytes`."""
+        async with self.http.request(url, method="GET") as response:
+            response.raise_for_status()
+            if (response.content_length or 0) > max_bytes:
+                raise FileTooLarge(response.content_length or 0)
+            content = await response.content.read(max_bytes + 1)
+            if len(content) > max_bytes:
+                raise FileTooLarge(len(content))
+            return content
+
+
+class FileTooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"file of {size} bytes is too large")
+        self.size = size
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
+    """Split a long text at paragraph, line or word boundaries into parts of ≤ `limit` chars."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _peer_results(batch: list[int], response: Any) -> list[PeerResult]:
+    if not isinstance(response, list):  # a single peer answered with a bare message id
+        return [PeerResult(batch[0], message_id=int(response))]
+    by_peer = {int(item["peer_id"]): item for item in response if "peer_id" in item}
+    results = []
+    for peer_id in batch:
+        item = by_peer.get(peer_id)
+        if item is None:
+            results.append(PeerResult(peer_id, error=VkUnavailable("no result for this peer")))
+        elif "error" in item:
+            err = item["error"]
+            code = int(err.get("code", err.get("error_code", 0)))
+            text = err.get("description", err.get("error_msg", ""))
+            results.append(PeerResult(peer_id, error=error_for(code, text, "messages.send")))
+        else:
+            results.append(
+                PeerResult(
+                    peer_id,
+                    message_id=item.get("message_id"),
+                    cmid=item.get("conversation_message_id"),
+                )
+            )
+    return results
+
+
+__all__ = [
+    "CHAT_PEER_OFFSET",
+    "CannotMessageUser",
+    "ChatInfo",
+    "ChatMember",
+    "Community",
+    "FileTooLarge",
+    "PeerResult",
+    "RetryPolicy",
+    "VkGateway",
+    "bulk_priority",
+    "split_text",
+    "stable_random_id",
+]

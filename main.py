@@ -1,0 +1,114 @@
+"""«Домовые чаты»: `python main.py` runs the bot; `python main.py admin add …` invites an admin.
+
+Without VK_TOKEN the bot runs against the embedded sandbox (a local VK-compatible server) on
+SQLite, with a demo region, municipality and people; with VK_TOKEN it runs against VK.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from pydantic import SecretStr
+
+from bot.app import BotApp
+from bot.cli import add_admin
+from bot.config import Settings, SettingsError, load_settings
+from sandbox.config import SandboxConfig
+from sandbox.demo import fresh_start, seed_demo
+from sandbox.server import Sandbox
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="main.py", description="Бот «Домовые чаты».")
+    parser.add_argument(
+        "--fresh", action="store_true", help="начать заново: стереть базу бота и песочницы"
+    )
+    commands = parser.add_subparsers(dest="command")
+    admin = commands.add_parser("admin", help="администраторы")
+    actions = admin.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="пригласить администратора по SMS")
+    add.add_argument("--phone", required=True, help="телефон, например +79121234567")
+    add.add_argument("--municipality", help="муниципалитет (администратор муниципалитета)")
+    add.add_argument("--region", help="регион (администратор региона, или где создать МО)")
+    return parser.parse_args(argv)
+
+
+def sandbox_config(settings: Settings) -> SandboxConfig:
+    return SandboxConfig(
+        db_path=settings.data_dir / "sandbox.sqlite3",
+        host=settings.sandbox_host,
+        port=settings.sandbox_port,
+    )
+
+
+def against_sandbox(settings: Settings, config: SandboxConfig, base_url: str) -> Settings:
+    """The same settings, pointed at a sandbox: only URLs and credentials change."""
+    return settings.model_copy(
+        update={
+            "vk_token": SecretStr(config.token),
+            "vk_group_id": config.group_id,
+            "vk_api_url": f"{base_url}/method/",
+            "sms_outbox_url": f"{base_url}/sandbox/sms",
+        }
+    )
+
+
+async def serve(settings: Settings, *, fresh: bool) -> None:
+    sandbox = None
+    if settings.sandbox_mode:
+        if fresh:
+            fresh_start(settings)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        sandbox = Sandbox(sandbox_config(settings))
+        await sandbox.start()
+        settings = against_sandbox(settings, sandbox.config, sandbox.base_url)
+    app = BotApp(settings)
+    await app.start()
+    if sandbox is not None:
+        print(await seed_demo(sandbox.base_url), flush=True)
+    else:
+        print(f"Бот запущен для сообщества «{app.community.name}». Ctrl-C — остановить.")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        print("Останавливаюсь…", flush=True)
+        await app.stop()
+        if sandbox is not None:
+            await sandbox.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "admin":
+        if settings.sandbox_mode:
+            config = sandbox_config(settings)
+            settings = against_sandbox(settings, config, f"http://{config.host}:{config.port}")
+        return asyncio.run(
+            add_admin(settings, phone=args.phone, municipality=args.municipality,
+                      region=args.region)
+        )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings, fresh=args.fresh))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

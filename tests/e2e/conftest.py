@@ -1,0 +1,63 @@
+"""A sandbox and the real bot per test, on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.cli import invite_admin
+from sandbox.server import Sandbox
+from tests.harness import Person, Stack, bot_settings, sandbox_config
+
+
+@pytest.fixture
+async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+    sandbox = Sandbox(sandbox_config(tmp_path))
+    await sandbox.start()
+    http = aiohttp.ClientSession(base_url=sandbox.base_url)
+    running = Stack(sandbox, bot_settings(database_url, sandbox, tmp_path), http)
+    try:
+        await running.start_bot()
+        yield running
+    finally:
+        await running.stop_bot()
+        await http.close()
+        await sandbox.stop()
+
+
+async def bind_admin(stack: Stack, person: Person, municipality: str = "Демо-город") -> None:
+    """The first admin, as `python main.py admin add` makes them: SMS link, open, write."""
+    assert stack.app is not None
+    await invite_admin(
+        stack.app.services, phone=person.phone, municipality=municipality, region="Демо-регион"
+    )
+    link = (await person.sms())[-1]["text"].rsplit(" ", 1)[-1]
+    await person.open(link)
+    await person.say("Начать")
+
+
+@pytest.fixture
+async def admin(stack: Stack) -> Person:
+    anna = await stack.person("Анна Смирнова", "+79000000001")
+    await bind_admin(stack, anna)
+    return anna
+
+
+async def bind_staff(stack: Stack, admin: Person, person: Person) -> None:
+    """An admin invites `person` as staff; they open the SMS link and write."""
+    await admin.press("Пригласить сотрудников")
+    await admin.say(person.phone)
+    await admin.press("Отправить приглашения")
+    link = (await person.sms())[-1]["text"].rsplit(" ", 1)[-1]
+    await person.open(link)
+    await person.say("Здравствуйте")
+
+
+@pytest.fixture
+async def staff(stack: Stack, admin: Person) -> Person:
+    boris = await stack.person("Борис Петров", "+79000000002")
+    await bind_staff(stack, admin, boris)
+    return boris

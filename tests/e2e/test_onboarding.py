@@ -1,0 +1,196 @@
+"""Chat admin onboarding, posters with verification codes, uptake — end to end."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pypdfium2
+import zxingcpp
+from pypdf import PdfReader
+
+from tests.harness import Message, Person, Stack
+
+TITLE = "Плесецкая 16, 7 подъезд"
+
+
+async def create_chat(staff: Person, title: str, admin_phone: str) -> None:
+    await staff.press("Создать чат")
+    await staff.say(title)
+    await staff.press("Подъезд")
+    await staff.press("Пропустить")
+    await staff.press("Пропустить")
+    await staff.say(admin_phone)
+    await staff.press("Создать")
+
+
+async def sandbox_chat(stack: Stack, title: str) -> dict:
+    return next(c for c in await stack.api("GET", "/sandbox/chats") if c["title"] == title)
+
+
+async def chat_admin(stack: Stack, staff: Person, title: str = TITLE) -> Person:
+    """A chat admin reached by SMS (no VK dialog yet) who opens the link and writes."""
+    gleb = await stack.person("Глеб Орлов", "+79000000005")
+    await create_chat(staff, title, gleb.phone)
+    await gleb.open((await gleb.sms())[-1]["text"].rsplit(" ", 1)[-1])
+    await gleb.say("Здравствуйте")
+    return gleb
+
+
+async def download(stack: Stack, message: Message) -> bytes:
+    (attachment,) = message.attachments
+    async with stack.http.get(attachment["url"]) as response:
+        return await response.read()
+
+
+def qr_of(pdf: bytes) -> str:
+    page = pypdfium2.PdfDocument(pdf)[0]
+    (barcode,) = zxingcpp.read_barcodes(page.render(scale=2).to_pil())
+    return barcode.text
+
+
+async def test_a_chat_admin_walks_every_step(stack: Stack, staff: Person) -> None:
+    gleb = await chat_admin(stack, staff)
+    step1 = await gleb.last()
+    assert "Шаг 1 из 4" in step1.text and step1.buttons == ["Проверить"]
+    chat = await sandbox_chat(stack, TITLE)
+
+    (not_yet,) = await gleb.press("Проверить")
+    assert "Вы ещё не вступили в чат" in not_yet.text
+
+    await gleb.open(chat["invite_link"])  # the bot sees the join and moves on by itself
+    seen, text = (await gleb.messages())[-2:]
+    assert "Вижу, вы вступили" in seen.text and "Шаг 2 из 4" in seen.text
+    assert "первый официальный чат" in text.text and chat["invite_link"] in text.text
+    assert text.buttons == ["Готово"]
+
+    step3 = (await gleb.press("Готово"))[-1]
+    assert "Шаг 3 из 4" in step3.text and "Код проверки на нём" in step3.text
+    pdf = await download(stack, step3)
+    page_text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert TITLE in page_text and "Домовые чаты" in page_text and "Код проверки" in page_text
+    assert qr_of(pdf) == chat["invite_link"]
+
+    # The staff member sees how far the admin got.
+    await staff.press("Список чатов")
+    await staff.press("1")
+    assert "Подключение администратора: шаг 3 из 4" in (await staff.last()).text
+
+    step4 = (await gleb.press("Готово"))[-1]
+    assert "Шаг 4 из 4" in step4.text and "Пригласить представителя" in step4.text
+    done = (await gleb.press("Понятно"))[-1]
+    assert "подключён" in done.text
+
+    await gleb.press("Проверить")  # a button of a step long passed
+    assert (await gleb.snackbars())[-1] == "Этот шаг уже пройден."
+    assert (await gleb.last()).cmid == done.cmid  # and nothing else happened
+
+
+async def test_check_reports_lost_rights_and_tells_staff(stack: Stack, staff: Person) -> None:
+    gleb = await chat_admin(stack, staff)
+    chat = await sandbox_chat(stack, TITLE)
+    await stack.api("POST", f"/sandbox/chats/{chat['id']}/community", {"is_admin": False})
+    (reply,) = await gleb.press("Проверить")
+    assert "отняли права администратора" in reply.text
+    warning = await staff.last()
+    assert f"Бот потерял доступ к чату «{TITLE}»" in warning.text
+    await staff.press("Список чатов")
+    assert "бот удалён из чата" in (await staff.last()).text
+
+
+async def test_check_when_the_chat_was_deleted(stack: Stack, staff: Person) -> None:
+    gleb = await chat_admin(stack, staff)
+    chat = await sandbox_chat(stack, TITLE)
+    await stack.api("DELETE", f"/sandbox/chats/{chat['id']}")
+    (reply,) = await gleb.press("Проверить")
+    assert "не найден ВКонтакте" in reply.text
+    assert "потерял доступ" in (await staff.last()).text
+
+
+async def test_poster_codes_verify_and_go_stale_after_a_link_reset(stack: Stack, staff: Person) -> None:
+    await create_chat(staff, TITLE, "+79000000005")
+    await staff.press("Список чатов")
+    await staff.press("1")
+    await staff.press("Плакат")
+    poster = await staff.last()
+    code = poster.text.split("код проверки ")[1].rstrip(".")
+    old_link = (await sandbox_chat(stack, TITLE))["invite_link"]
+    assert qr_of(await download(stack, poster)) == old_link
+
+    vera = await stack.person("Вера Иванова", "+79000000003")
+    (genuine,) = await vera.say(code)
+    assert "Объявление настоящее" in genuine.text and TITLE in genuine.text and old_link in genuine.text
+    typed = " ".join(code.replace("-", "").lower())  # spaces, lower case
+    (again,) = await vera.say(typed.translate(str.maketrans("abekmhopctyx", "авекмнорстух")))
+    assert "Объявление настоящее" in again.text  # Cyrillic look-alikes are fine too
+
+    await staff.press("Сменить ссылку")
+    new_link = (await sandbox_chat(stack, TITLE))["invite_link"]
+    assert new_link != old_link
+    (outdated,) = await vera.say(code)
+    assert "ссылка на нём устарела" in outdated.text and new_link in outdated.text
+    await vera.press("Проверить объявление")
+    (unknown,) = await vera.say("AAAA-BBBB")
+    assert "Такого кода нет" in unknown.text
+
+
+async def test_uptake_is_counted_and_the_admin_hears_daily(stack: Stack, staff: Person) -> None:
+    gleb = await chat_admin(stack, staff)
+    chat = await sandbox_chat(stack, TITLE)
+    residents = [await stack.person(f"Житель {i}", f"+7900000003{i}") for i in range(3)]
+    peers = [(await resident.open(chat["invite_link"]))["peer_id"] for resident in residents]
+    await stack.api("POST", f"/sandbox/people/{residents[0].id}/leave", {"peer_id": peers[0]})
+    await stack.settle()
+    await staff.press("Список чатов")
+    await staff.press("1")
+    assert "Участников: 2" in (await staff.last()).text
+
+    assert stack.app is not None
+    moscow = ZoneInfo("Europe/Moscow")
+    now = datetime.now(moscow)
+    ten_thirty = now.replace(hour=10, minute=30, second=0, microsecond=0)
+    if ten_thirty <= now:
+        ten_thirty += timedelta(days=1)
+    stack.clock.move(seconds=(ten_thirty - now).total_seconds())
+    before = len(await gleb.messages())
+    await stack.app.jobs.uptake_summaries()
+    await stack.app.jobs.uptake_summaries()  # once a day only
+    await stack.settle()
+    news = (await gleb.messages())[before:]
+    assert len(news) == 1
+    assert "за сутки присоединились 3 жителя" in news[0].text and "всего в чате 2 участника" in news[0].text
+
+
+async def test_one_reminder_for_an_admin_who_stalls(stack: Stack, staff: Person) -> None:
+    gleb = await chat_admin(stack, staff)
+    assert stack.app is not None
+    stack.clock.move(hours=47)
+    await stack.app.jobs.remind_stalled()
+    await stack.settle()
+    assert "Напоминаю" not in (await gleb.last()).text
+    stack.clock.move(hours=2)
+    await stack.app.jobs.remind_stalled()
+    await stack.settle()
+    reminder = await gleb.last()
+    assert "Напоминаю о подключении чата" in reminder.text and "Шаг 1 из 4" in reminder.text
+    stack.clock.move(hours=72)
+    await stack.app.jobs.remind_stalled()
+    await stack.settle()
+    assert (await gleb.last()).cmid == reminder.cmid  # just one reminder
+
+
+async def test_staff_download_every_poster_in_one_archive(stack: Stack, staff: Person) -> None:
+    await create_chat(staff, "Невский 124", "+79000000005")
+    await create_chat(staff, "Садовая 1", "+79000000006")
+    await staff.press("Список чатов")
+    (note,) = await staff.press("Скачать плакаты")
+    assert "пришлю архив" in note.text
+    await stack.finish_background_work()
+    archive = await staff.last()
+    assert "объявления всех чатов (2)" in archive.text
+    with zipfile.ZipFile(io.BytesIO(await download(stack, archive))) as content:
+        assert sorted(content.namelist()) == ["Невский 124.pdf", "Садовая 1.pdf"]
+        links = {c["title"]: c["invite_link"] for c in await stack.api("GET", "/sandbox/chats")}
+        assert qr_of(content.read("Садовая 1.pdf")) == links["Садовая 1"]

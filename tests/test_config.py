@@ -1,0 +1,87 @@
+"""Settings: defaults, sandbox mode, and one clear line for a wrong setting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("VK_TOKEN", "VK_GROUP_ID", "DATABASE_URL", "DEFAULT_TIMEZONE", "VK_RATE_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults_are_the_embedded_sandbox() -> None:
+    settings = load_settings()
+    assert settings.sandbox_mode
+    assert settings.database_url.startswith("sqlite://data/")
+    assert settings.default_timezone == "Europe/Moscow"
+    assert settings.vk_rate_limit == 20
+
+
+def test_token_means_vk_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VK_TOKEN", "secret")
+    monkeypatch.setenv("VK_GROUP_ID", "42")
+    settings = load_settings()
+    assert not settings.sandbox_mode
+    assert settings.vk_group_id == 42
+
+
+def test_dotenv_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DEFAULT_TIMEZONE=Asia/Yekaterinburg\n", encoding="utf-8")
+    assert load_settings().default_timezone == "Asia/Yekaterinburg"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE: неизвестный часовой пояс «Mars/Olympus»"),
+        ({"VK_RATE_LIMIT": "много"}, "VK_RATE_LIMIT"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL: ожидается sqlite://… или postgres://…"),
+        ({"VK_TOKEN": "t"}, "нужно указать и VK_GROUP_ID"),
+    ],
+)
+def test_wrong_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_main_stops_with_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py")],
+        cwd=tmp_path,
+        env={"DEFAULT_TIMEZONE": "Nowhere/Town", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Ошибка настройки — DEFAULT_TIMEZONE: неизвестный часовой пояс «Nowhere/Town»"
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_regression_tortoise_timezone_variable_does_not_leak_into_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tortoise-orm sets os.environ["TIMEZONE"] = "UTC" when it starts; a bot started after it
+    in the same process once took every municipality for UTC (daily summaries at 13:00)."""
+    monkeypatch.setenv("TIMEZONE", "UTC")
+    assert load_settings().default_timezone == "Europe/Moscow"

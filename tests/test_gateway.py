@@ -1,0 +1,144 @@
+"""The VK gateway against the sandbox: batching, per-peer results, retries, typed errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.vk.errors import ChatAccessDenied, VkUnavailable
+from bot.vk.gateway import VkGateway, stable_random_id
+from bot.vk.rate_limit import RateLimiter
+from sandbox.server import Sandbox
+from tests.harness import FAST_RETRIES, sandbox_config
+
+CHAT = 2_000_000_000
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    server = Sandbox(sandbox_config(tmp_path))
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def gateway(sandbox: Sandbox) -> AsyncIterator[VkGateway]:
+    gw = VkGateway(
+        token=sandbox.config.token,
+        group_id=sandbox.config.group_id,
+        api_url=sandbox.api_url,
+        limiter=RateLimiter(20),
+        retry=FAST_RETRIES,
+    )
+    try:
+        yield gw
+    finally:
+        await gw.close()
+
+
+async def people_api(sandbox: Sandbox, method: str, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+    async with aiohttp.ClientSession(base_url=sandbox.base_url) as http:
+        async with http.request(method, path, json=body) as response:
+            return await response.json()
+
+
+async def make_people(sandbox: Sandbox, count: int, *, wrote_first: bool) -> list[int]:
+    ids = []
+    for i in range(count):
+        phone = f"+7901{'1' if wrote_first else '2'}{i:06d}"
+        person = await people_api(sandbox, "POST", "/sandbox/people", {"name": f"P{i}", "phone": phone})
+        if wrote_first:
+            await people_api(sandbox, "POST", f"/sandbox/people/{person['id']}/allow")
+        ids.append(int(person["id"]))
+    return ids
+
+
+async def test_send_to_250_peers_makes_3_calls_and_reads_each_result(
+    sandbox: Sandbox, gateway: VkGateway
+) -> None:
+    allowed = await make_people(sandbox, 240, wrote_first=True)
+    silent = await make_people(sandbox, 10, wrote_first=False)
+    await people_api(sandbox, "POST", "/sandbox/stats/reset")
+    results = await gateway.send_many(allowed + silent, "Плановое отключение воды")
+    stats = await people_api(sandbox, "GET", "/sandbox/stats")
+    assert stats["calls"]["messages.send"] == 3
+    assert [r.peer_id for r in results] == allowed + silent
+    assert all(r.ok and r.message_id for r in results[:240])
+    assert all(r.error is not None and r.error.code == 901 for r in results[240:])
+
+
+async def test_same_dedup_key_is_delivered_once(sandbox: Sandbox, gateway: VkGateway) -> None:
+    (person,) = await make_people(sandbox, 1, wrote_first=True)
+    first = await gateway.send(person, "Раз", dedup_key="broadcast:1")
+    second = await gateway.send(person, "Раз", dedup_key="broadcast:1")
+    assert first.message_id == second.message_id
+    seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
+    assert [m["text"] for m in seen["items"]] == ["Раз"]
+    assert stable_random_id("broadcast:1") == stable_random_id("broadcast:1")
+
+
+async def test_temporary_errors_are_retried(sandbox: Sandbox, gateway: VkGateway) -> None:
+    (person,) = await make_people(sandbox, 1, wrote_first=True)
+    await people_api(sandbox, "POST", "/sandbox/faults", {"error_rate": 0.5, "error_codes": [6, 10]})
+    for i in range(10):
+        await gateway.send(person, f"сообщение {i}")
+    await people_api(sandbox, "POST", "/sandbox/faults", {"error_rate": 0.0})
+    seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
+    assert [m["text"] for m in seen["items"]] == [f"сообщение {i}" for i in range(10)]
+
+
+async def test_persistent_failure_becomes_vk_unavailable(sandbox: Sandbox, gateway: VkGateway) -> None:
+    await people_api(sandbox, "POST", "/sandbox/faults", {"error_rate": 1.0, "error_codes": [10]})
+    with pytest.raises(VkUnavailable):
+        await gateway.call("users.get", user_ids=[1])
+
+
+async def test_permanent_errors_are_typed(gateway: VkGateway) -> None:
+    with pytest.raises(ChatAccessDenied):
+        await gateway.send(CHAT + 999, "в чужой чат")
+
+
+async def test_the_limiter_keeps_bursts_under_vks_limit(sandbox: Sandbox, gateway: VkGateway) -> None:
+    (person,) = await make_people(sandbox, 1, wrote_first=True)
+    await people_api(sandbox, "POST", "/sandbox/stats/reset")
+    await asyncio.gather(*(gateway.send(person, f"{i}") for i in range(45)))
+    stats = await people_api(sandbox, "GET", "/sandbox/stats")
+    assert stats["errors"].get("6", 0) == 0
+    assert stats["calls"]["messages.send"] == 45
+
+
+@pytest.mark.parametrize("shape", ["int", "object"])
+async def test_create_chat_accepts_both_response_shapes(tmp_path: Path, shape: str) -> None:
+    server = Sandbox(sandbox_config(tmp_path, create_chat_response=shape))
+    await server.start()
+    gw = VkGateway(
+        token=server.config.token, group_id=server.config.group_id, api_url=server.api_url,
+        limiter=RateLimiter(20), retry=FAST_RETRIES,
+    )
+    try:
+        first = await gw.create_chat("Плесецкая 16")
+        second = await gw.create_chat("Невский 124")
+        assert second == first + 1
+        link = await gw.invite_link(CHAT + first)
+        assert link.startswith("https://vk.me/join/")
+        assert await gw.invite_link(CHAT + first, reset=True) != link
+    finally:
+        await gw.close()
+        await server.stop()
+
+
+async def test_long_text_is_split_into_parts(sandbox: Sandbox, gateway: VkGateway) -> None:
+    (person,) = await make_people(sandbox, 1, wrote_first=True)
+    text = "\n".join(f"Строка {i}: " + "текст " * 20 for i in range(60))
+    await gateway.send(person, text)
+    seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
+    parts = [m["text"] for m in seen["items"]]
+    assert len(parts) >= 2 and all(len(p) <= 4096 for p in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())  # nothing lost

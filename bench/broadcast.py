@@ -1,0 +1,189 @@
+"""Benchmark of broadcasts at VK's ceiling: `python -m bench.broadcast [--chats N] [--baseline N]`.
+
+Through the sandbox at its 20 requests/s limit — run as a process of its own, as VK is — in one
+run:
+1. the baseline: one `messages.send` per chat, for `--baseline` chats (default 1,000);
+2. the real broadcast service on the same number of chats, for the speed-up (target ≥ 80×);
+3. the real broadcast service on `--chats` chats (default 10,000): VK calls made (target 100),
+   time as a ratio to the least time the limit allows (target ≤ 1.15×), and per chat exactly
+   one copy (zero lost, zero duplicates).
+
+Prints a table, then one JSON object with the figures as the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiohttp
+
+from bench.common import VK_RATE as RATE
+from bench.common import least_seconds, report
+from bot.services.access import load_actor
+from bot.services.broadcasts import BroadcastService
+from bot.services.tenants import find_or_create_municipality
+from bot.vk.gateway import VkGateway, bulk_priority
+from bot.vk.rate_limit import RateLimiter
+from sandbox.bulk import community_posts_per_chat, create_chats
+from sandbox.config import SandboxConfig
+from sandbox.server import Sandbox
+from storage.db import close_database, init_database
+from storage.models import BroadcastKind, Chat, ChatKind, ChatStatus, Person, Role, RoleGrant
+
+ROOT = Path(__file__).resolve().parents[1]
+NOON_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # 12:00 in Moscow: no quiet hours
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return NOON_UTC
+
+
+async def _stats(base: str, reset: bool = False) -> dict:  # type: ignore[type-arg]
+    async with aiohttp.ClientSession() as http:
+        if reset:
+            await http.post(f"{base}/sandbox/stats/reset")
+            return {}
+        async with http.get(f"{base}/sandbox/stats") as response:
+            return await response.json()
+
+
+async def one_call_per_chat(gateway: VkGateway, peers: list[int]) -> float:
+    started = time.perf_counter()
+    with bulk_priority():
+        for index, peer in enumerate(peers):
+            await gateway.send(peer, "Проверка связи.", dedup_key=f"baseline:{index}")
+    return time.perf_counter() - started
+
+
+async def broadcast(service: BroadcastService, staff_vk: int, search: str) -> float:
+    actor = await load_actor(staff_vk)
+    draft, _ = await service.draft(actor, author_peer=staff_vk, kind=BroadcastKind.INFO,
+                                   text="Плановое отключение воды.", file=None, search=search)
+    confirmed = await service.confirm(actor, draft.id, search, None)
+
+    async def progress(*_: object) -> None:
+        return None
+
+    started = time.perf_counter()
+    with bulk_priority():
+        await service.run(confirmed.id, progress)
+    return time.perf_counter() - started
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _sandbox_process(db: Path) -> tuple[asyncio.subprocess.Process, str]:
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sandbox", "--port", str(port), "--db", str(db),
+        cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            try:
+                async with http.get(f"{base}/sandbox/community") as response:
+                    if response.status == 200:
+                        return process, base
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.05)
+    raise RuntimeError("the sandbox did not start")
+
+
+async def main_async(chats: int, baseline: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        world_db = Path(tmp) / "sandbox.sqlite3"
+        setup = Sandbox(SandboxConfig(db_path=world_db, port=0, rate_limit=RATE))
+        groups = {"baseline": baseline, "small": baseline, "large": chats}
+        made = {g: create_chats(setup.world, [f"{g} {i}" for i in range(n)]) for g, n in groups.items()}
+        setup.world.close()
+        process, base = await _sandbox_process(world_db)
+        await init_database(f"sqlite://{tmp}/bot.sqlite3")
+        gateway = VkGateway(token=setup.config.token, group_id=setup.config.group_id,
+                            api_url=f"{base}/method/", limiter=RateLimiter(RATE))
+        try:
+            municipality = await find_or_create_municipality("Бенч-город", "Бенч-регион")
+            staff = await Person.create(vk_id=999, phone="+79990000000")
+            await RoleGrant.create(person=staff, role=Role.STAFF, municipality=municipality)
+            for group, chats_made in made.items():
+                await Chat.bulk_create(
+                    [Chat(municipality=municipality, title=f"{group} {i}", title_key=f"{group} {i}",
+                          kind=ChatKind.HOUSE, status=ChatStatus.ACTIVE, vk_chat_id=chat_id,
+                          peer_id=peer, invite_link=link)
+                     for i, (chat_id, peer, link) in enumerate(chats_made)],
+                    batch_size=1000,
+                )
+            service = BroadcastService(gateway, FixedClock(), "Europe/Moscow")
+
+            await _stats(base, reset=True)
+            per_chat_s = await one_call_per_chat(gateway, [peer for _, peer, _ in made["baseline"]])
+            per_chat_calls = (await _stats(base))["calls"].get("messages.send", 0)
+
+            await asyncio.sleep(1.1)  # a fresh rate window for each measurement
+            small_s = await broadcast(service, 999, "small")
+            await asyncio.sleep(1.1)
+            await _stats(base, reset=True)
+            large_s = await broadcast(service, 999, "large")
+            stats = await _stats(base)
+        finally:
+            await gateway.close()
+            await close_database()
+            process.terminate()
+            await process.wait()
+        check = Sandbox(SandboxConfig(db_path=world_db, port=0))
+        posts = community_posts_per_chat(check.world, "📢")
+        check.world.close()
+    copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["large"]]
+    calls = stats["calls"].get("messages.send", 0)
+    return {
+        "chats": chats,
+        "vk_calls": calls,
+        "seconds": round(large_s, 2),
+        "least_seconds": round(least_seconds(calls), 2),
+        "ratio_to_limit": round(large_s / least_seconds(calls), 3) if calls > RATE else None,
+        "lost": sum(1 for n in copies if n == 0),
+        "duplicates": sum(n - 1 for n in copies if n > 1),
+        "error_6_answers": int(stats["errors"].get("6", 0)),
+        "baseline_chats": baseline,
+        "baseline_calls": per_chat_calls,
+        "baseline_seconds": round(per_chat_s, 2),
+        "batched_seconds_same_chats": round(small_s, 3),
+        "speedup": round(per_chat_s / small_s, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=10_000)
+    parser.add_argument("--baseline", type=int, default=1_000)
+    args = parser.parse_args()
+    figures = asyncio.run(main_async(args.chats, args.baseline))
+    rows = [
+        ("chats in the broadcast", figures["chats"]),
+        ("VK calls (target: chats / 100)", figures["vk_calls"]),
+        ("time, s", figures["seconds"]),
+        ("least time the 20/s limit allows, s", figures["least_seconds"]),
+        ("ratio to the limit (target ≤ 1.15)", figures["ratio_to_limit"]),
+        ("chats with no copy (lost)", figures["lost"]),
+        ("extra copies (duplicates)", figures["duplicates"]),
+        ("error 6 answers met", figures["error_6_answers"]),
+        (f"baseline: {figures['baseline_chats']} chats, one call each, s", figures["baseline_seconds"]),
+        ("broadcast service, same chats, s", figures["batched_seconds_same_chats"]),
+        ("speed-up (target ≥ 80)", figures["speedup"]),
+    ]
+    report(rows, figures)
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ class Faults:
         self.delay_ms = config.delay_ms
         self.methods: tuple[str, ...] = ()  # empty: every method may fail
         self.longpoll_failed: deque[int] = deque()
+        self.seed: int | None = None  # set it to make a run's faults repeatable
         self._rng = random.Random()
 
     def method_error(self, method: str) -> int | None:
@@ -43,6 +44,7 @@ class Faults:
             "delay_ms": self.delay_ms,
             "methods": list(self.methods),
             "longpoll_failed": list(self.longpoll_failed),
+            "seed": self.seed,
         }
 
     def update(self, settings: dict[str, Any]) -> None:
@@ -55,6 +57,7 @@ class Faults:
         delay_ms = settings.get("delay_ms", self.delay_ms)
         methods = settings.get("methods", list(self.methods))
         longpoll_failed = settings.get("longpoll_failed", list(self.longpoll_failed))
+        seed = settings.get("seed", self.seed)
         if not _is_number(error_rate) or not 0 <= error_rate <= 1:
             raise FaultSettingsError("error_rate — доля от 0 до 1")
         if not _int_list(error_codes) or not error_codes:
@@ -65,11 +68,16 @@ class Faults:
             raise FaultSettingsError("methods — список названий методов VK (пустой — все)")
         if not _int_list(longpoll_failed) or not set(longpoll_failed) <= LONGPOLL_FAILURES:
             raise FaultSettingsError("longpoll_failed — список из чисел 1, 2, 3")
+        if seed is not None and not _is_int(seed):
+            raise FaultSettingsError("seed — целое число (или null)")
         self.error_rate = float(error_rate)
         self.error_codes = tuple(error_codes)
         self.delay_ms = delay_ms
         self.methods = tuple(methods)
         self.longpoll_failed = deque(longpoll_failed)
+        if "seed" in settings:
+            self.seed = seed
+            self._rng = random.Random(seed)
 
 
 def _is_int(value: Any) -> bool:

@@ -149,7 +149,8 @@ async def test_bad_input(stack: Stack, staff: Person) -> None:
     first = await staff.press("Отправить")
     second = await staff.say("Отправить", payload='{"cmd":"broadcast.send"}')  # pressed twice
     await stack.finish_background_work()
-    assert first and "Не понял" in second[0].text
+    assert any("Рассылка №1" in m.text for m in first)
+    assert any("Не понял" in m.text for m in second)  # the second press did not send again
     posts = community_posts_per_chat(stack.sandbox.world, "📢")
     assert list(posts.values()) == [1]
 
@@ -174,21 +175,24 @@ async def test_stop_skips_what_is_not_sent(stack: Stack, staff: Person) -> None:
 
 
 async def test_one_broadcast_at_a_time_per_person(stack: Stack, staff: Person) -> None:
-    municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
-    made = create_chats(stack.sandbox.world, [f"Дом {i}" for i in range(2000)])
-    await Chat.bulk_create([
-        Chat(municipality=municipality, title=f"Дом {i}", title_key=f"дом {i}", kind=ChatKind.HOUSE,
-             status=ChatStatus.ACTIVE, vk_chat_id=chat_id, peer_id=peer, invite_link=link)
-        for i, (chat_id, peer, link) in enumerate(made)
-    ])
-    await stack.faults(delay_ms=2000, methods=["messages.send"])  # the first one runs for a while
-    await broadcast(staff, "Первая рассылка.")
-    await staff.press("Отправить")
-    await broadcast(staff, "Вторая, пока идёт первая.")
+    await create_chat(staff, "Невский 124", "+79000000050")
+    now = datetime.now(MSK)
+    eleven_pm = now.replace(hour=23, minute=0, second=0, microsecond=0)
+    if eleven_pm < now:
+        eleven_pm += timedelta(days=1)
+    stack.clock.offset = eleven_pm - now
+    await broadcast(staff, "Плановая проверка лифтов.", kind="Информационное")
+    (waiting, _menu) = await staff.press("Отправить")  # waits for the morning: still active
+    assert "рассылка уйдёт" in waiting.text
+    await broadcast(staff, "Вторая, пока первая не ушла.", kind="Информационное")
     refused = await staff.press("Отправить")
-    assert "У вас уже идёт рассылка" in refused[-1].text
-    await stack.faults(delay_ms=0, methods=[])
+    assert any("У вас уже идёт рассылка" in m.text for m in refused)
+    stack.clock.offset = timedelta(days=1, hours=9) + (eleven_pm - now)
+    assert stack.app is not None
+    await stack.app.jobs.broadcasts_due()
     await stack.finish_background_work()
+    posts = community_posts_per_chat(stack.sandbox.world, "📢")
+    assert list(posts.values()) == [1]  # only the first one went out
 
 
 async def test_a_broadcast_killed_half_way_delivers_exactly_one_copy_everywhere(

@@ -9,7 +9,9 @@ from tests.harness import Stack
 
 async def test_every_message_is_answered_exactly_once_despite_faults(stack: Stack) -> None:
     people = [await stack.person(f"Житель {i}", f"+7900000010{i}") for i in range(5)]
-    await stack.faults(error_rate=0.1, error_codes=[6, 10], longpoll_failed=[1, 2, 3, 1, 2, 3])
+    await stack.faults(
+        error_rate=0.25, error_codes=[6, 10], longpoll_failed=[1, 2, 3, 1, 2, 3], seed=2
+    )
     send = "/sandbox/people/{}/send"
     for round_ in range(4):
         for person in people:

@@ -85,6 +85,17 @@ async def test_injected_errors_can_target_some_methods(client: SandboxClient) ->
     assert (await client.request("GET", "/sandbox/faults"))["methods"] == ["messages.createChat"]
 
 
+async def test_a_seed_makes_injected_errors_repeatable(client: SandboxClient) -> None:
+    async def outcomes() -> list[int | None]:
+        await client.faults(error_rate=0.5, error_codes=[6, 10], seed=7)
+        answers = [await client.vk("groups.getById") for _ in range(20)]
+        return [answer.get("error", {}).get("error_code") for answer in answers]
+
+    first, second = await outcomes(), await outcomes()
+    assert first == second and any(first) and None in first
+    assert (await client.request("GET", "/sandbox/faults"))["seed"] == 7
+
+
 async def test_injected_delay(client: SandboxClient) -> None:
     await client.faults(delay_ms=300)
     started = time.monotonic()
@@ -95,7 +106,8 @@ async def test_injected_delay(client: SandboxClient) -> None:
 
 async def test_bad_fault_settings_are_refused(client: SandboxClient) -> None:
     bad_settings = (
-        {"error_rate": 2}, {"longpoll_failed": [4]}, {"error_codes": []}, {"x": 1}, {"methods": "all"}
+        {"error_rate": 2}, {"longpoll_failed": [4]}, {"error_codes": []}, {"x": 1}, {"methods": "all"},
+        {"seed": "abc"},
     )
     for bad in bad_settings:
         body = await client.request("POST", "/sandbox/faults", bad, status=400)

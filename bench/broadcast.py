@@ -6,7 +6,9 @@ run:
 2. the real broadcast service on the same number of chats, for the speed-up (target ≥ 80×);
 3. the real broadcast service on `--chats` chats (default 10,000): VK calls made (target 100),
    time as a ratio to the least time the limit allows (target ≤ 1.15×), and per chat exactly
-   one copy (zero lost, zero duplicates).
+   one copy (zero lost, zero duplicates); meanwhile a person is answered every 0.25 s through the
+   same gateway, and the time each reply takes is measured (target: under 1 s), against the same
+   replies with nothing else going on.
 
 Prints a table, then one JSON object with the figures as the last line.
 """
@@ -63,6 +65,46 @@ async def one_call_per_chat(gateway: VkGateway, peers: list[int]) -> float:
     return time.perf_counter() - started
 
 
+async def replies_while(gateway: VkGateway, peer: int, running: asyncio.Event) -> list[float]:
+    """Interactive replies, one every 0.25 s until `running` is cleared: seconds each took."""
+    took = []
+    index = 0
+    while running.is_set():
+        started = time.perf_counter()
+        await gateway.send(peer, "Ответ на вопрос.", dedup_key=f"reply:{peer}:{index}")
+        took.append(time.perf_counter() - started)
+        index += 1
+        await asyncio.sleep(0.25)
+    return took
+
+
+async def broadcast_with_replies(
+    service: BroadcastService, gateway: VkGateway, staff_vk: int, search: str, reply_peer: int
+) -> tuple[float, list[float]]:
+    running = asyncio.Event()
+    running.set()
+    replies = asyncio.create_task(replies_while(gateway, reply_peer, running))  # interactive priority
+    try:
+        seconds = await broadcast(service, staff_vk, search)
+    finally:
+        running.clear()
+    return seconds, await replies
+
+
+async def idle_replies(gateway: VkGateway, peer: int, count: int = 8) -> list[float]:
+    running = asyncio.Event()
+    running.set()
+    task = asyncio.create_task(replies_while(gateway, peer, running))
+    await asyncio.sleep(0.25 * count)
+    running.clear()
+    return await task
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
 async def broadcast(service: BroadcastService, staff_vk: int, search: str) -> float:
     actor = await load_actor(staff_vk)
     draft, _ = await service.draft(actor, author_peer=staff_vk, kind=BroadcastKind.INFO,
@@ -106,7 +148,7 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         world_db = Path(tmp) / "sandbox.sqlite3"
         setup = Sandbox(SandboxConfig(db_path=world_db, port=0, rate_limit=RATE))
-        groups = {"baseline": baseline, "small": baseline, "large": chats}
+        groups = {"baseline": baseline, "small": baseline, "large": chats, "dialog": 1}
         made = {g: create_chats(setup.world, [f"{g} {i}" for i in range(n)]) for g, n in groups.items()}
         setup.world.close()
         process, base = await _sandbox_process(world_db)
@@ -118,6 +160,8 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
             staff = await Person.create(vk_id=999, phone="+79990000000")
             await RoleGrant.create(person=staff, role=Role.STAFF, municipality=municipality)
             for group, chats_made in made.items():
+                if group == "dialog":
+                    continue
                 await Chat.bulk_create(
                     [Chat(municipality=municipality, title=f"{group} {i}", title_key=f"{group} {i}",
                           kind=ChatKind.HOUSE, status=ChatStatus.ACTIVE, vk_chat_id=chat_id,
@@ -133,9 +177,12 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
 
             await asyncio.sleep(1.1)  # a fresh rate window for each measurement
             small_s = await broadcast(service, 999, "small")
+            reply_peer = made["dialog"][0][1]
+            await asyncio.sleep(1.1)
+            idle = await idle_replies(gateway, reply_peer)
             await asyncio.sleep(1.1)
             await _stats(base, reset=True)
-            large_s = await broadcast(service, 999, "large")
+            large_s, during = await broadcast_with_replies(service, gateway, 999, "large", reply_peer)
             stats = await _stats(base)
         finally:
             await gateway.close()
@@ -146,7 +193,7 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
         posts = community_posts_per_chat(check.world, "📢")
         check.world.close()
     copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["large"]]
-    calls = stats["calls"].get("messages.send", 0)
+    calls = stats["calls"].get("messages.send", 0) - len(during)
     return {
         "chats": chats,
         "vk_calls": calls,
@@ -161,6 +208,10 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
         "baseline_seconds": round(per_chat_s, 2),
         "batched_seconds_same_chats": round(small_s, 3),
         "speedup": round(per_chat_s / small_s, 1),
+        "replies_during": len(during),
+        "reply_p95_s": round(_p95(during), 3),
+        "reply_max_s": round(max(during), 3),
+        "reply_idle_max_s": round(max(idle), 3),
     }
 
 
@@ -182,6 +233,10 @@ def main() -> None:
         (f"baseline: {figures['baseline_chats']} chats, one call each, s", figures["baseline_seconds"]),
         ("broadcast service, same chats, s", figures["batched_seconds_same_chats"]),
         ("speed-up (target ≥ 80)", figures["speedup"]),
+        ("replies to a person during the broadcast", figures["replies_during"]),
+        ("reply time p95 during it, s", figures["reply_p95_s"]),
+        ("reply time max during it, s (target < 1)", figures["reply_max_s"]),
+        ("reply time max with nothing else, s", figures["reply_idle_max_s"]),
     ]
     report(rows, figures)
 

@@ -54,3 +54,13 @@ def test_working_days_skip_weekends() -> None:
     assert add_working_days(friday, 1, MSK).astimezone(MSK).date().isoformat() == "2026-11-23"
     assert add_working_days(friday, 3, MSK).astimezone(MSK).date().isoformat() == "2026-11-25"
     assert add_working_days(friday, 3, MSK).astimezone(MSK).hour == 23
+
+
+def test_working_days_skip_public_holidays_and_count_working_saturdays() -> None:
+    before_new_year = datetime(2026, 12, 30, 10, 0, tzinfo=MSK)  # Wednesday
+    # 31.12.2026 is a day off by decree, 1–8 January are holidays, then a weekend
+    assert add_working_days(before_new_year, 1, MSK).astimezone(MSK).date().isoformat() == "2027-01-11"
+    before_defenders_day = datetime(2027, 2, 19, 10, 0, tzinfo=MSK)  # Friday
+    # Saturday 20.02.2027 is a working day (moved to Monday 22.02), 23.02 is a holiday
+    assert add_working_days(before_defenders_day, 1, MSK).astimezone(MSK).date().isoformat() == "2027-02-20"
+    assert add_working_days(before_defenders_day, 2, MSK).astimezone(MSK).date().isoformat() == "2027-02-24"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 from bot.services.errors import DomainError
 
@@ -78,12 +81,14 @@ def show_moment(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%d.%m.%y} в {local:%H:%M}"
 
 
+@cache
+def _russian_calendar() -> holidays.HolidayBase:
+    """Russia's production calendar: public holidays, days off moved by decree, working Saturdays."""
+    return holidays.country_holidays("RU")
+
+
 def add_working_days(start: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """The end (23:59 local) of the `days`-th working day after `start` (weekends skipped)."""
-    day = start.astimezone(zone).date()
-    added = 0
-    while added < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            added += 1
+    """The end (23:59 local) of the `days`-th working day after `start` by Russia's production
+    calendar (weekends and public holidays skipped, working Saturdays counted)."""
+    day = _russian_calendar().get_nth_working_day(start.astimezone(zone).date(), days)
     return datetime.combine(day, time(23, 59), zone).astimezone(ZoneInfo("UTC"))

@@ -16,6 +16,7 @@ from ..stats import Stats
 from ..world import World
 from . import chats, community, messages, uploads
 from .errors import VKError
+from .execute import ExecuteResult, make_execute
 from .params import Params
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ METHODS: dict[str, Method] = {
     **chats.METHODS,
     **uploads.METHODS,
 }
+METHODS["execute"] = make_execute(METHODS)
 
 
 class VkApi:
@@ -41,10 +43,16 @@ class VkApi:
         params = await request_params(request)
         self.stats.calls[name] += 1
         try:
-            return json_response({"response": await self._call(name, params)})
+            result = await self._call(name, params)
         except VKError as error:
             self.stats.errors[error.code] += 1
             return json_response({"error": _error_body(error, name, params)})
+        if isinstance(result, ExecuteResult):
+            body = {"response": result.response}
+            if result.errors:
+                body["execute_errors"] = result.errors
+            return json_response(body)
+        return json_response({"response": result})
 
     async def _call(self, name: str, params: dict[str, str]) -> Any:
         method = METHODS.get(name)

@@ -11,6 +11,8 @@ ERROR_MESSAGES: dict[int, str] = {
     8: "Invalid request",
     9: "Flood control",
     10: "Internal server error",
+    12: "Unable to compile code",
+    13: "Runtime error occurred during code invocation",
     14: "Captcha needed",
     15: "Access denied",
     18: "User was deleted or banned",

@@ -8,7 +8,9 @@ run:
    time as a ratio to the least time the limit allows (target ≤ 1.15×), and per chat exactly
    one copy (zero lost, zero duplicates); meanwhile a person is answered every 0.25 s through the
    same gateway, and the time each reply takes is measured (target: under 1 s), against the same
-   replies with nothing else going on.
+   replies with nothing else going on;
+4. an emergency broadcast to `--emergency` chats (default 2,000): sent and pinned everywhere, the
+   pins 25 to an `execute` request — VK calls against one `messages.pin` a chat.
 
 Prints a table, then one JSON object with the figures as the last line.
 """
@@ -33,7 +35,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.tenants import find_or_create_municipality
 from bot.vk.gateway import VkGateway, bulk_priority
 from bot.vk.rate_limit import RateLimiter
-from sandbox.bulk import community_posts_per_chat, create_chats
+from sandbox.bulk import community_posts_per_chat, create_chats, pinned_chats
 from sandbox.config import SandboxConfig
 from sandbox.server import Sandbox
 from storage.db import close_database, init_database
@@ -105,9 +107,11 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-async def broadcast(service: BroadcastService, staff_vk: int, search: str) -> float:
+async def broadcast(
+    service: BroadcastService, staff_vk: int, search: str, kind: BroadcastKind = BroadcastKind.INFO
+) -> float:
     actor = await load_actor(staff_vk)
-    draft, _ = await service.draft(actor, author_peer=staff_vk, kind=BroadcastKind.INFO,
+    draft, _ = await service.draft(actor, author_peer=staff_vk, kind=kind,
                                    text="Плановое отключение воды.", file=None, search=search)
     confirmed = await service.confirm(actor, draft.id, search, None)
 
@@ -144,11 +148,12 @@ async def _sandbox_process(db: Path) -> tuple[asyncio.subprocess.Process, str]:
     raise RuntimeError("the sandbox did not start")
 
 
-async def main_async(chats: int, baseline: int) -> dict[str, object]:
+async def main_async(chats: int, baseline: int, emergency: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         world_db = Path(tmp) / "sandbox.sqlite3"
         setup = Sandbox(SandboxConfig(db_path=world_db, port=0, rate_limit=RATE))
-        groups = {"baseline": baseline, "small": baseline, "large": chats, "dialog": 1}
+        groups = {"baseline": baseline, "small": baseline, "large": chats, "dialog": 1,
+                  "pinned": emergency}
         made = {g: create_chats(setup.world, [f"{g} {i}" for i in range(n)]) for g, n in groups.items()}
         setup.world.close()
         process, base = await _sandbox_process(world_db)
@@ -184,6 +189,10 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
             await _stats(base, reset=True)
             large_s, during = await broadcast_with_replies(service, gateway, 999, "large", reply_peer)
             stats = await _stats(base)
+            await asyncio.sleep(1.1)
+            await _stats(base, reset=True)
+            emergency_s = await broadcast(service, 999, "pinned", BroadcastKind.EMERGENCY)
+            emergency_calls = (await _stats(base))["calls"]
         finally:
             await gateway.close()
             await close_database()
@@ -191,9 +200,12 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
             await process.wait()
         check = Sandbox(SandboxConfig(db_path=world_db, port=0))
         posts = community_posts_per_chat(check.world, "📢")
+        pinned_in = pinned_chats(check.world)
         check.world.close()
     copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["large"]]
     calls = stats["calls"].get("messages.send", 0) - len(during)
+    emergency_total = sum(emergency_calls.values())
+    pinned = sum(1 for chat_id, _, _ in made["pinned"] if chat_id in pinned_in)
     return {
         "chats": chats,
         "vk_calls": calls,
@@ -212,6 +224,13 @@ async def main_async(chats: int, baseline: int) -> dict[str, object]:
         "reply_p95_s": round(_p95(during), 3),
         "reply_max_s": round(max(during), 3),
         "reply_idle_max_s": round(max(idle), 3),
+        "emergency_chats": emergency,
+        "emergency_calls": emergency_total,
+        "emergency_calls_one_pin_each": emergency_calls.get("messages.send", 0) + emergency,
+        "emergency_pinned": pinned,
+        "emergency_seconds": round(emergency_s, 2),
+        "emergency_ratio_to_limit": round(emergency_s / least_seconds(emergency_total), 3)
+        if emergency_total > RATE else None,
     }
 
 
@@ -219,8 +238,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1_000)
+    parser.add_argument("--emergency", type=int, default=2_000)
     args = parser.parse_args()
-    figures = asyncio.run(main_async(args.chats, args.baseline))
+    figures = asyncio.run(main_async(args.chats, args.baseline, args.emergency))
     rows = [
         ("chats in the broadcast", figures["chats"]),
         ("VK calls (target: chats / 100)", figures["vk_calls"]),
@@ -237,6 +257,11 @@ def main() -> None:
         ("reply time p95 during it, s", figures["reply_p95_s"]),
         ("reply time max during it, s (target < 1)", figures["reply_max_s"]),
         ("reply time max with nothing else, s", figures["reply_idle_max_s"]),
+        (f"emergency to {figures['emergency_chats']} chats: VK calls (send + pins)", figures["emergency_calls"]),
+        ("  the same with one messages.pin per chat", figures["emergency_calls_one_pin_each"]),
+        ("  chats where it is pinned", figures["emergency_pinned"]),
+        ("  time, s", figures["emergency_seconds"]),
+        ("  ratio to the limit", figures["emergency_ratio_to_limit"]),
     ]
     report(rows, figures)
 

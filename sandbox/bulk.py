@@ -29,3 +29,11 @@ def community_posts_per_chat(world: World, prefix: str) -> dict[int, int]:
         (world.community_id, prefix + "%"),
     )
     return {int(row["chat_id"]): int(row["n"]) for row in rows}
+
+
+def pinned_chats(world: World) -> set[int]:
+    """The community's chat ids where some message is pinned."""
+    rows = world.db.all(
+        "SELECT target_id FROM conversations WHERE kind = 'chat' AND pinned_cmid IS NOT NULL"
+    )
+    return {int(row["target_id"]) for row in rows}

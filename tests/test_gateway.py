@@ -12,6 +12,7 @@ import pytest
 from bot.vk.errors import ChatAccessDenied, VkUnavailable
 from bot.vk.gateway import VkGateway, stable_random_id
 from bot.vk.rate_limit import RateLimiter
+from sandbox.bulk import create_chats
 from sandbox.server import Sandbox
 from tests.harness import FAST_RETRIES, sandbox_config
 
@@ -86,10 +87,12 @@ async def test_same_dedup_key_is_delivered_once(sandbox: Sandbox, gateway: VkGat
 
 async def test_temporary_errors_are_retried(sandbox: Sandbox, gateway: VkGateway) -> None:
     (person,) = await make_people(sandbox, 1, wrote_first=True)
-    await people_api(sandbox, "POST", "/sandbox/faults", {"error_rate": 0.5, "error_codes": [6, 10]})
+    faults = {"error_rate": 0.4, "error_codes": [6, 10], "seed": 1}  # repeatable failures
+    await people_api(sandbox, "POST", "/sandbox/faults", faults)
     for i in range(10):
         await gateway.send(person, f"сообщение {i}")
     await people_api(sandbox, "POST", "/sandbox/faults", {"error_rate": 0.0})
+    assert sum((await people_api(sandbox, "GET", "/sandbox/stats"))["errors"].values()) >= 3
     seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
     assert [m["text"] for m in seen["items"]] == [f"сообщение {i}" for i in range(10)]
 
@@ -142,3 +145,17 @@ async def test_long_text_is_split_into_parts(sandbox: Sandbox, gateway: VkGatewa
     parts = [m["text"] for m in seen["items"]]
     assert len(parts) >= 2 and all(len(p) <= 4096 for p in parts)
     assert "".join("".join(parts).split()) == "".join(text.split())  # nothing lost
+
+
+async def test_pins_go_25_to_a_request_and_each_failure_is_typed(
+    sandbox: Sandbox, gateway: VkGateway
+) -> None:
+    made = create_chats(sandbox.world, [f"Дом {i}" for i in range(30)])
+    peers = [peer for _, peer, _ in made]
+    sent = await gateway.send_many(peers, "Авария", dedup_key="pins")
+    await people_api(sandbox, "POST", "/sandbox/stats/reset")
+    pins = [(r.peer_id, r.cmid or 0) for r in sent] + [(CHAT + 999, 1)]  # a chat that is not there
+    outcomes = await gateway.pin_many(pins)
+    assert outcomes[:30] == [None] * 30
+    assert isinstance(outcomes[30], ChatAccessDenied)
+    assert (await people_api(sandbox, "GET", "/sandbox/stats"))["calls"] == {"execute": 2}

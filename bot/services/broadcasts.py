@@ -334,16 +334,28 @@ class BroadcastService:
                 )
 
     async def _pin_all(self, broadcast: Broadcast) -> None:
-        for delivery in await BroadcastDelivery.filter(
+        """Pin the emergency message where it was sent: batches of pins in parallel, each batch's
+        successes recorded in one statement (a pin that fails leaves the message sent)."""
+        unpinned = await BroadcastDelivery.filter(
             broadcast_id=broadcast.id, status=DeliveryStatus.SENT, pinned=False, cmid__not_isnull=True
-        ):
-            try:
-                await self._messenger.pin(delivery.peer_id, delivery.cmid or 0)
-            except MessengerError as exc:  # a pin that fails leaves the message sent
-                log.info("pin in %s failed: %s", delivery.peer_id, exc)
-                continue
-            delivery.pinned = True
-            await delivery.save(update_fields=["pinned"])
+        ).order_by("id").values_list("id", "peer_id", "cmid")
+        gate = asyncio.Semaphore(PARALLEL_BATCHES)
+
+        async def pin(batch: list[tuple[int, int, int]]) -> None:
+            async with gate:
+                try:
+                    outcomes = await self._messenger.pin_many([(peer, cmid) for _, peer, cmid in batch])
+                except MessengerError as exc:
+                    log.info("pins in broadcast %s failed: %s", broadcast.id, exc)
+                    return
+                for (_, peer, _), error in zip(batch, outcomes):
+                    if error is not None:
+                        log.info("pin in %s failed: %s", peer, error)
+                done = [delivery_id for (delivery_id, _, _), error in zip(batch, outcomes) if error is None]
+                if done:
+                    await BroadcastDelivery.filter(id__in=done).update(pinned=True)
+
+        await asyncio.gather(*(pin(unpinned[i : i + BATCH]) for i in range(0, len(unpinned), BATCH)))
 
     async def _finish(self, broadcast_id: int, *, stopped: bool) -> Report:
         if stopped or await self._stopping(broadcast_id):

@@ -74,7 +74,9 @@ class Messenger(Protocol):
         """One message to many peers; a repeat with the same `dedup_key` reaches nobody twice."""
         ...
 
-    async def pin(self, peer_id: int, cmid: int) -> None: ...
+    async def pin_many(self, pins: Sequence[tuple[int, int]]) -> Sequence[MessengerError | None]:
+        """Pin each (peer_id, cmid) message; each pin's error, or None where it was pinned."""
+        ...
 
     async def upload(self, peer_id: int, kind: str, filename: str, content: bytes) -> str:
         """Upload a photo or document; the attachment reference to send with messages."""

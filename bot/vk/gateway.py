@@ -38,6 +38,7 @@ from bot.vk.rate_limit import Priority, RateLimiter
 log = logging.getLogger(__name__)
 
 MAX_PEERS_PER_SEND = 100
+MAX_EXECUTE_CALLS = 25  # API calls VK runs in one `execute` request
 MAX_MESSAGE_LENGTH = 4096
 
 _priority: contextvars.ContextVar[Priority] = contextvars.ContextVar(
@@ -371,8 +372,26 @@ class VkGateway:
     async def rename_chat(self, chat_id: int, title: str) -> None:
         await self.call("messages.editChat", chat_id=chat_id, title=title)
 
-    async def pin(self, peer_id: int, cmid: int) -> None:
-        await self.call("messages.pin", peer_id=peer_id, conversation_message_id=cmid)
+    async def pin_many(self, pins: Sequence[tuple[int, int]]) -> list[VkError | None]:
+        """Pin (peer_id, cmid) messages, 25 to an `execute` request; each pin's error or None."""
+        outcomes: list[VkError | None] = []
+        for start in range(0, len(pins), MAX_EXECUTE_CALLS):
+            calls = ",".join(
+                "API.messages.pin("
+                + json.dumps({"peer_id": peer_id, "conversation_message_id": cmid})
+                + ")"
+                for peer_id, cmid in pins[start : start + MAX_EXECUTE_CALLS]
+            )
+            body = await self.api.request("execute", {"code": f"return [{calls}];"})
+            errors = iter(body.get("execute_errors") or [])
+            for result in body["response"]:
+                if result is False:
+                    error = next(errors, {})
+                    code = int(error.get("error_code") or 1)
+                    outcomes.append(error_for(code, str(error.get("error_msg", "")), "messages.pin"))
+                else:
+                    outcomes.append(None)
+        return outcomes
 
     async def delete_messages(self, peer_id: int, cmids: Sequence[int]) -> None:
         await self.call(

@@ -65,6 +65,29 @@ async def test_emergency_reaches_three_chats_highlighted_and_pinned(stack: Stack
     assert progress.text == "Рассылка №1: отправлено в 3 из 3 чатов…"  # edited in place to the end
 
 
+async def test_an_emergency_pins_in_batches_and_a_chat_without_rights_still_gets_it(
+    stack: Stack, staff: Person
+) -> None:
+    titles = ["Невский 124", "Садовая 1"]
+    for index, title in enumerate(titles):
+        await create_chat(staff, title, f"+7900000005{index}")
+    people = await residents_in(stack, titles)
+    no_rights = await sandbox_chat(stack, "Садовая 1")
+    await stack.api("POST", f"/sandbox/chats/{no_rights['id']}/community", {"is_admin": False})
+    await stack.api("POST", "/sandbox/stats/reset")
+    await broadcast(staff, "Авария: отключение света.")
+    await staff.press("Отправить")
+    await stack.finish_background_work()
+    (pinned_person, pinned_peer), (other_person, other_peer) = people.values()
+    assert [m.text for m in await pinned_person.messages(pinned_peer) if m.raw["pinned"]] == [
+        f"{HEADER}\n\nАвария: отключение света."
+    ]
+    last = (await other_person.messages(other_peer))[-1]
+    assert last.text.endswith("Авария: отключение света.") and not last.raw["pinned"]
+    calls = (await stack.stats())["calls"]
+    assert calls.get("execute") == 1 and "messages.pin" not in calls  # both pins in one request
+
+
 async def test_informational_at_23_waits_until_8(stack: Stack, staff: Person) -> None:
     await create_chat(staff, "Невский 124", "+79000000050")
     (person, peer), = (await residents_in(stack, ["Невский 124"])).values()

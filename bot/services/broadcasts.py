@@ -82,6 +82,12 @@ class Pending(NamedTuple):
     chat_id: int
 
 
+class Pin(NamedTuple):
+    delivery_id: int
+    peer_id: int
+    cmid: int
+
+
 @dataclass(frozen=True)
 class Report:
     broadcast: Broadcast
@@ -263,6 +269,9 @@ class BroadcastService:
             self._running.discard(broadcast_id)
 
     async def _send_all(self, broadcast: Broadcast, progress: Progress) -> None:
+        emergency = broadcast.kind is BroadcastKind.EMERGENCY
+        if emergency:
+            await self._pin_all(broadcast)  # sent by a process that stopped before pinning
         pending = [
             Pending(*row)
             for row in await BroadcastDelivery.filter(
@@ -283,16 +292,14 @@ class BroadcastService:
                 results = await self._messenger.send_many(
                     [d.peer_id for d in batch], text, attachments=attachments, dedup_key=key
                 )
-                await self._record(
-                    batch, results, keep_cmids=broadcast.kind is BroadcastKind.EMERGENCY
-                )
+                sent = await self._record(batch, results, keep_cmids=emergency)
                 done += len(batch)
                 await progress(broadcast, done)
+                if emergency and sent:
+                    await self._pin(broadcast.id, sent)
 
         batches = [pending[i : i + BATCH] for i in range(0, len(pending), BATCH)]
         await asyncio.gather(*(send(batch) for batch in batches))
-        if broadcast.kind is BroadcastKind.EMERGENCY:
-            await self._pin_all(broadcast)
 
     async def _attachments(self, broadcast: Broadcast) -> list[str]:
         if broadcast.file_id is None:
@@ -305,10 +312,12 @@ class BroadcastService:
 
     async def _record(
         self, batch: list[Pending], results: Sequence[Delivered], *, keep_cmids: bool
-    ) -> None:
-        """Each chat's result, in a few statements per batch (cmids only where pins need them)."""
+    ) -> list[Pin]:
+        """Each chat's result, in a few statements per batch (cmids only where pins need them);
+        returns what can be pinned."""
         by_peer = {r.peer_id: r for r in results}
         sent: list[tuple[int, int | None]] = []  # (delivery id, cmid)
+        peers = {p.id: p.peer_id for p in batch}
         failed: dict[int | None, list[Pending]] = {}  # error code → deliveries
         for pending in batch:
             result = by_peer.get(pending.peer_id)
@@ -332,30 +341,39 @@ class BroadcastService:
                 await Chat.filter(id__in=[p.chat_id for p in lost], status=ChatStatus.ACTIVE).update(
                     status=REASONS[code][1], status_reason=f"рассылка не дошла: {reason(code)}"
                 )
+        return [Pin(i, peers[i], cmid) for i, cmid in sent if cmid is not None] if keep_cmids else []
 
     async def _pin_all(self, broadcast: Broadcast) -> None:
-        """Pin the emergency message where it was sent: batches of pins in parallel, each batch's
-        successes recorded in one statement (a pin that fails leaves the message sent)."""
-        unpinned = await BroadcastDelivery.filter(
-            broadcast_id=broadcast.id, status=DeliveryStatus.SENT, pinned=False, cmid__not_isnull=True
-        ).order_by("id").values_list("id", "peer_id", "cmid")
+        """Pin where the message was sent and not yet pinned, a batch at a time in parallel."""
+        unpinned = [
+            Pin(*row)
+            for row in await BroadcastDelivery.filter(
+                broadcast_id=broadcast.id, status=DeliveryStatus.SENT, pinned=False,
+                cmid__not_isnull=True,
+            ).order_by("id").values_list("id", "peer_id", "cmid")
+        ]
         gate = asyncio.Semaphore(PARALLEL_BATCHES)
 
-        async def pin(batch: list[tuple[int, int, int]]) -> None:
+        async def pin(batch: list[Pin]) -> None:
             async with gate:
-                try:
-                    outcomes = await self._messenger.pin_many([(peer, cmid) for _, peer, cmid in batch])
-                except MessengerError as exc:
-                    log.info("pins in broadcast %s failed: %s", broadcast.id, exc)
-                    return
-                for (_, peer, _), error in zip(batch, outcomes):
-                    if error is not None:
-                        log.info("pin in %s failed: %s", peer, error)
-                done = [delivery_id for (delivery_id, _, _), error in zip(batch, outcomes) if error is None]
-                if done:
-                    await BroadcastDelivery.filter(id__in=done).update(pinned=True)
+                await self._pin(broadcast.id, batch)
 
         await asyncio.gather(*(pin(unpinned[i : i + BATCH]) for i in range(0, len(unpinned), BATCH)))
+
+    async def _pin(self, broadcast_id: int, batch: list[Pin]) -> None:
+        """Pin a batch (25 to a messenger request) and record the successes in one statement;
+        a pin that fails leaves the message sent."""
+        try:
+            outcomes = await self._messenger.pin_many([(p.peer_id, p.cmid) for p in batch])
+        except MessengerError as exc:
+            log.info("pins in broadcast %s failed: %s", broadcast_id, exc)
+            return
+        for pin, error in zip(batch, outcomes):
+            if error is not None:
+                log.info("pin in %s failed: %s", pin.peer_id, error)
+        done = [pin.delivery_id for pin, error in zip(batch, outcomes) if error is None]
+        if done:
+            await BroadcastDelivery.filter(id__in=done).update(pinned=True)
 
     async def _finish(self, broadcast_id: int, *, stopped: bool) -> Report:
         if stopped or await self._stopping(broadcast_id):

@@ -6,10 +6,11 @@ run:
 2. the real broadcast service on the same number of chats, for the speed-up (target ≥ 80×);
 3. the real broadcast service on `--chats` chats (default 10,000): VK calls made (target 100),
    time as a ratio to the least time the limit allows (target ≤ 1.15×), and per chat exactly
-   one copy (zero lost, zero duplicates); meanwhile a person is answered every 0.25 s through the
-   same gateway, and the time each reply takes is measured (target: under 1 s), against the same
-   replies with nothing else going on;
-4. an emergency broadcast to `--emergency` chats (default 2,000): sent and pinned everywhere, the
+   one copy (zero lost, zero duplicates);
+4. a broadcast to `--busy` chats (default 5,000) while a person is answered every 0.25 s through
+   the same gateway: the time each reply takes (target: under 1 s), against the same replies with
+   nothing else going on;
+5. an emergency broadcast to `--emergency` chats (default 2,000): sent and pinned everywhere, the
    pins 25 to an `execute` request — VK calls against one `messages.pin` a chat.
 
 Prints a table, then one JSON object with the figures as the last line.
@@ -148,12 +149,12 @@ async def _sandbox_process(db: Path) -> tuple[asyncio.subprocess.Process, str]:
     raise RuntimeError("the sandbox did not start")
 
 
-async def main_async(chats: int, baseline: int, emergency: int) -> dict[str, object]:
+async def main_async(chats: int, baseline: int, emergency: int, busy: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         world_db = Path(tmp) / "sandbox.sqlite3"
         setup = Sandbox(SandboxConfig(db_path=world_db, port=0, rate_limit=RATE))
         groups = {"baseline": baseline, "small": baseline, "large": chats, "dialog": 1,
-                  "pinned": emergency}
+                  "pinned": emergency, "busy": busy}
         made = {g: create_chats(setup.world, [f"{g} {i}" for i in range(n)]) for g, n in groups.items()}
         setup.world.close()
         process, base = await _sandbox_process(world_db)
@@ -187,8 +188,10 @@ async def main_async(chats: int, baseline: int, emergency: int) -> dict[str, obj
             idle = await idle_replies(gateway, reply_peer)
             await asyncio.sleep(1.1)
             await _stats(base, reset=True)
-            large_s, during = await broadcast_with_replies(service, gateway, 999, "large", reply_peer)
+            large_s = await broadcast(service, 999, "large")
             stats = await _stats(base)
+            await asyncio.sleep(1.1)
+            _, during = await broadcast_with_replies(service, gateway, 999, "busy", reply_peer)
             await asyncio.sleep(1.1)
             await _stats(base, reset=True)
             emergency_s = await broadcast(service, 999, "pinned", BroadcastKind.EMERGENCY)
@@ -203,7 +206,7 @@ async def main_async(chats: int, baseline: int, emergency: int) -> dict[str, obj
         pinned_in = pinned_chats(check.world)
         check.world.close()
     copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["large"]]
-    calls = stats["calls"].get("messages.send", 0) - len(during)
+    calls = stats["calls"].get("messages.send", 0)
     emergency_total = sum(emergency_calls.values())
     pinned = sum(1 for chat_id, _, _ in made["pinned"] if chat_id in pinned_in)
     return {
@@ -220,6 +223,7 @@ async def main_async(chats: int, baseline: int, emergency: int) -> dict[str, obj
         "baseline_seconds": round(per_chat_s, 2),
         "batched_seconds_same_chats": round(small_s, 3),
         "speedup": round(per_chat_s / small_s, 1),
+        "busy_chats": busy,
         "replies_during": len(during),
         "reply_p95_s": round(_p95(during), 3),
         "reply_max_s": round(max(during), 3),
@@ -239,8 +243,9 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1_000)
     parser.add_argument("--emergency", type=int, default=2_000)
+    parser.add_argument("--busy", type=int, default=5_000)
     args = parser.parse_args()
-    figures = asyncio.run(main_async(args.chats, args.baseline, args.emergency))
+    figures = asyncio.run(main_async(args.chats, args.baseline, args.emergency, args.busy))
     rows = [
         ("chats in the broadcast", figures["chats"]),
         ("VK calls (target: chats / 100)", figures["vk_calls"]),
@@ -253,10 +258,10 @@ def main() -> None:
         (f"baseline: {figures['baseline_chats']} chats, one call each, s", figures["baseline_seconds"]),
         ("broadcast service, same chats, s", figures["batched_seconds_same_chats"]),
         ("speed-up (target ≥ 80)", figures["speedup"]),
-        ("replies to a person during the broadcast", figures["replies_during"]),
-        ("reply time p95 during it, s", figures["reply_p95_s"]),
-        ("reply time max during it, s (target < 1)", figures["reply_max_s"]),
-        ("reply time max with nothing else, s", figures["reply_idle_max_s"]),
+        (f"replies to a person during a broadcast to {figures['busy_chats']} chats", figures["replies_during"]),
+        ("  reply time p95, s", figures["reply_p95_s"]),
+        ("  reply time max, s (target < 1)", figures["reply_max_s"]),
+        ("  reply time max with nothing else going on, s", figures["reply_idle_max_s"]),
         (f"emergency to {figures['emergency_chats']} chats: VK calls (send + pins)", figures["emergency_calls"]),
         ("  the same with one messages.pin per chat", figures["emergency_calls_one_pin_each"]),
         ("  chats where it is pinned", figures["emergency_pinned"]),

@@ -32,6 +32,16 @@ async def residents_in(stack: Stack, titles: list[str]) -> dict[str, tuple[Perso
     return joined
 
 
+def at_eleven_pm(stack: Stack) -> tuple[datetime, datetime]:
+    """Move the bot's clock to the next 23:00 in Moscow: (real now, the moved now)."""
+    now = datetime.now(MSK)
+    eleven_pm = now.replace(hour=23, minute=0, second=0, microsecond=0)
+    if eleven_pm < now:
+        eleven_pm += timedelta(days=1)
+    stack.clock.offset = eleven_pm - now
+    return now, eleven_pm
+
+
 async def broadcast(staff: Person, text: str, *, kind: str = "Экстренное", scope: str | None = None) -> None:
     await staff.press("Рассылка")
     if scope is None:
@@ -91,11 +101,7 @@ async def test_an_emergency_pins_in_batches_and_a_chat_without_rights_still_gets
 async def test_informational_at_23_waits_until_8(stack: Stack, staff: Person) -> None:
     await create_chat(staff, "Невский 124", "+79000000050")
     (person, peer), = (await residents_in(stack, ["Невский 124"])).values()
-    now = datetime.now(MSK)
-    eleven_pm = now.replace(hour=23, minute=0, second=0, microsecond=0)
-    if eleven_pm < now:
-        eleven_pm += timedelta(days=1)
-    stack.clock.offset = eleven_pm - now
+    now, eleven_pm = at_eleven_pm(stack)
     await broadcast(staff, "Плановая проверка лифтов в среду.", kind="Информационное")
     (waiting, _menu) = await staff.press("Отправить")
     morning = (eleven_pm + timedelta(days=1)).replace(hour=8)
@@ -199,11 +205,7 @@ async def test_stop_skips_what_is_not_sent(stack: Stack, staff: Person) -> None:
 
 async def test_one_broadcast_at_a_time_per_person(stack: Stack, staff: Person) -> None:
     await create_chat(staff, "Невский 124", "+79000000050")
-    now = datetime.now(MSK)
-    eleven_pm = now.replace(hour=23, minute=0, second=0, microsecond=0)
-    if eleven_pm < now:
-        eleven_pm += timedelta(days=1)
-    stack.clock.offset = eleven_pm - now
+    now, eleven_pm = at_eleven_pm(stack)
     await broadcast(staff, "Плановая проверка лифтов.", kind="Информационное")
     (waiting, _menu) = await staff.press("Отправить")  # waits for the morning: still active
     assert "рассылка уйдёт" in waiting.text

@@ -14,6 +14,7 @@ from vkbottle import Bot
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.handlers import build_labeler
+from bot.handlers.stats import count_ordinary_chat_message
 from bot.runtime.context import Services
 from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
@@ -188,6 +189,8 @@ class BotApp:
         log.info("bot started for community %s (%s)", self.community.name, self.community.id)
 
     async def _route(self, update: dict) -> None:
+        if await count_ordinary_chat_message(update, self.services):
+            return
         await self.bot.process_event(update, self.gateway.api)
 
     async def _resume_position(self) -> str:

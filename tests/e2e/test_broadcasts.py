@@ -32,6 +32,17 @@ async def residents_in(stack: Stack, titles: list[str]) -> dict[str, tuple[Perso
     return joined
 
 
+async def many_house_chats(stack: Stack, count: int) -> None:
+    """`count` house chats of the demo municipality, made straight in the sandbox and the database."""
+    municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
+    made = create_chats(stack.sandbox.world, [f"Дом {i}" for i in range(count)])
+    await Chat.bulk_create([
+        Chat(municipality=municipality, title=f"Дом {i}", title_key=f"дом {i}", kind=ChatKind.HOUSE,
+             status=ChatStatus.ACTIVE, vk_chat_id=chat_id, peer_id=peer, invite_link=link)
+        for i, (chat_id, peer, link) in enumerate(made)
+    ])
+
+
 def at_eleven_pm(stack: Stack) -> tuple[datetime, datetime]:
     """Move the bot's clock to the next 23:00 in Moscow: (real now, the moved now)."""
     now = datetime.now(MSK)
@@ -185,13 +196,7 @@ async def test_bad_input(stack: Stack, staff: Person) -> None:
 
 
 async def test_stop_skips_what_is_not_sent(stack: Stack, staff: Person) -> None:
-    municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
-    made = create_chats(stack.sandbox.world, [f"Дом {i}" for i in range(2000)])
-    await Chat.bulk_create([
-        Chat(municipality=municipality, title=f"Дом {i}", title_key=f"дом {i}", kind=ChatKind.HOUSE,
-             status=ChatStatus.ACTIVE, vk_chat_id=chat_id, peer_id=peer, invite_link=link)
-        for i, (chat_id, peer, link) in enumerate(made)
-    ])
+    await many_house_chats(stack, 2000)
     await stack.faults(delay_ms=300)  # slow enough to stop half-way
     await broadcast(staff, "Проверка связи.")
     await staff.press("Отправить")
@@ -223,13 +228,7 @@ async def test_one_broadcast_at_a_time_per_person(stack: Stack, staff: Person) -
 async def test_a_broadcast_killed_half_way_delivers_exactly_one_copy_everywhere(
     stack: Stack, staff: Person
 ) -> None:
-    municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
-    made = create_chats(stack.sandbox.world, [f"Дом {i}" for i in range(1200)])
-    await Chat.bulk_create([
-        Chat(municipality=municipality, title=f"Дом {i}", title_key=f"дом {i}", kind=ChatKind.HOUSE,
-             status=ChatStatus.ACTIVE, vk_chat_id=chat_id, peer_id=peer, invite_link=link)
-        for i, (chat_id, peer, link) in enumerate(made)
-    ])
+    await many_house_chats(stack, 1200)
     assert stack.app is not None
     service = stack.app.services.broadcasts
     actor = await load_actor(staff.id)

@@ -34,6 +34,9 @@ class ChatKind(StrEnum):
     TEMPORARY = "temporary"
 
 
+HOUSE_KINDS = (ChatKind.HOUSE, ChatKind.ENTRANCE)  # residents' chats (not coordination, not meetings)
+
+
 class ChatStatus(StrEnum):
     PENDING = "pending"  # stored, not yet created in VK
     ACTIVE = "active"

@@ -12,7 +12,8 @@ from bot.runtime.attachments import photo_url
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command
 from bot.services.access import working_municipality
-from bot.services.chats import KIND_TITLES, MAX_TITLE, NewChat
+from bot.services.chat_import.model import MAX_TITLE
+from bot.services.chats import KIND_TITLES, NewChat
 from bot.services.notify import Delivery
 from bot.services.phones import InvalidPhone, format_phone, normalize_phone
 from bot.states import ChatCreate

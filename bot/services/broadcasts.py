@@ -29,13 +29,13 @@ from bot.services.official import official_message, representative_source
 from bot.services.ports import Delivered, Messenger, MessengerError
 from bot.services.tickets import Attachment
 from storage.models import (
+    HOUSE_KINDS,
     Blob,
     Broadcast,
     BroadcastDelivery,
     BroadcastKind,
     BroadcastStatus,
     Chat,
-    ChatKind,
     ChatStatus,
     DeliveryStatus,
     Municipality,
@@ -49,7 +49,6 @@ MAX_TEXT = 3500  # with the header, well inside one VK message
 BATCH = 100  # VK's limit of peer_ids per messages.send
 PARALLEL_BATCHES = 10  # keeps the shared limiter busy; «Остановить» lets ≤ 10 batches finish
 QUIET_START, QUIET_END = time(22), time(8)
-HOUSE_KINDS = (ChatKind.HOUSE, ChatKind.ENTRANCE)
 ACTIVE = (BroadcastStatus.WAITING, BroadcastStatus.SENDING, BroadcastStatus.STOPPING)
 
 REASONS = {

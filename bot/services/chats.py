@@ -28,6 +28,7 @@ from bot.services.ports import (
     chat_peer,
 )
 from storage.models import (
+    HOUSE_KINDS,
     Chat,
     ChatKind,
     ChatStatus,
@@ -42,7 +43,6 @@ from storage.models import (
 
 log = logging.getLogger(__name__)
 
-HOUSE_KINDS = (ChatKind.HOUSE, ChatKind.ENTRANCE)
 KIND_TITLES = {ChatKind.HOUSE: "Дом", ChatKind.ENTRANCE: "Подъезд"}
 REPRESENTATIVE_TITLES = {
     RepresentativeKind.UK: "УК",
@@ -57,7 +57,6 @@ STATUS_TITLES = {
     ChatStatus.DISABLED: "отключён ВКонтакте",
     ChatStatus.CLOSED: "закрыт",
 }
-MAX_TITLE = 100
 
 
 @dataclass(frozen=True)

@@ -140,12 +140,6 @@ class MeetingService:
         await meeting.refresh_from_db()
         return meeting
 
-    async def live_for(self, actor: Actor, ticket_id: int) -> Meeting | None:
-        ticket = await self._tickets.for_representative(actor, ticket_id)
-        return await Meeting.filter(ticket=ticket).exclude(
-            status__in=(MeetingStatus.CANCELLED,)
-        ).order_by("-id").first()
-
     # -- timers ------------------------------------------------------------------------------------
 
     async def run_due(self) -> None:

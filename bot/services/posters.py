@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from bot.services.access import Actor, require_municipality
 from bot.services.poster_pdf import PosterContent, render_poster
-from storage.models import Chat, ChatKind, ChatStatus, Municipality, Poster
+from storage.models import HOUSE_KINDS, Chat, ChatStatus, Municipality, Poster
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: nothing to mistake
 CODE_LENGTH = 8
@@ -101,7 +101,7 @@ class PosterService:
         municipality = await require_municipality(actor, municipality_id)
         chats = await Chat.filter(
             municipality=municipality,
-            kind__in=(ChatKind.HOUSE, ChatKind.ENTRANCE),
+            kind__in=HOUSE_KINDS,
             status=ChatStatus.ACTIVE,
         ).order_by("title_key", "id")
         buffer = io.BytesIO()

@@ -29,13 +29,14 @@ from tortoise.transactions import in_transaction
 
 from bot.clock import Clock
 from bot.services.access import Actor, require_municipality
-from bot.services.chats import HOUSE_KINDS, STATUS_TITLES
+from bot.services.chats import STATUS_TITLES
 from bot.services.errors import NotFound
 from bot.services.onboarding import STEP_COUNT
 from bot.services.sheets import bold, new_sheet, to_bytes
-from bot.services.tickets import OPEN_STATUSES
+from bot.services.tickets import ANSWERED_STATUSES, OPEN_STATUSES
 from bot.services.uptake import Uptake, uptake_of
 from storage.models import (
+    HOUSE_KINDS,
     Chat,
     ChatDayStat,
     ChatStatus,
@@ -43,7 +44,6 @@ from storage.models import (
     Onboarding,
     OnboardingStep,
     Ticket,
-    TicketStatus,
 )
 from storage.runtime_state import get_value, set_value
 
@@ -54,7 +54,6 @@ SKETCH_BITS = 8192  # 1 KiB: ±1% at 500 authors a day; stored compressed (a few
 SKETCH_KEY = b"domovye-chaty/authors-sketch/v1"
 MAX_UNKNOWN_PEERS = 10_000  # remembered chats that are not house chats (the oldest forgotten)
 WEEKLY_HOUR = 9  # the weekly summary goes out from Monday 09:00 local time
-ANSWERED_STATUSES = (TicketStatus.ANSWERED, TicketStatus.MET)
 DAY_FIELDS = ("messages", "authors", "authors_sketch", "joins", "leaves")  # ChatFigures.add_day
 
 

@@ -38,6 +38,7 @@ MAX_QUESTION = 2000
 MAX_ANSWER = 4000
 REMIND_BEFORE = timedelta(days=1)
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.MEETING)
+ANSWERED_STATUSES = (TicketStatus.ANSWERED, TicketStatus.MET)
 
 
 class TicketFilter(StrEnum):
@@ -227,7 +228,7 @@ class TicketService:
         elif only is TicketFilter.OVERDUE:
             query = query.filter(status__in=OPEN_STATUSES, deadline_at__lt=now)
         elif only is TicketFilter.ANSWERED:
-            query = query.filter(status__in=(TicketStatus.ANSWERED, TicketStatus.MET))
+            query = query.filter(status__in=ANSWERED_STATUSES)
         return await paginate(
             query.order_by("-id").prefetch_related("chat", "representative"), number, size
         )

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import F, Q
 
 from bot.clock import Clock
-from storage.models import Chat, ChatKind, ChatMember, ChatStatus, Municipality, Person, Role, RoleGrant
+from storage.models import (
+    HOUSE_KINDS, Chat, ChatMember, ChatStatus, Municipality, Person, Role, RoleGrant,
+)
 
 if TYPE_CHECKING:
     from bot.services.stats import StatsService
@@ -92,7 +94,7 @@ class UptakeService:
         now = self._clock.now()
         chats = await Chat.filter(
             status=ChatStatus.ACTIVE,
-            kind__in=(ChatKind.HOUSE, ChatKind.ENTRANCE),
+            kind__in=HOUSE_KINDS,
             created_at__gte=now - timedelta(days=SUMMARY_DAYS),
         ).prefetch_related("municipality")
         due = []

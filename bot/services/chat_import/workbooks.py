@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +28,7 @@ from bot.services.chat_import.model import (
     UK,
     RejectedRow,
 )
+from bot.services.sheets import to_bytes
 
 SHEET_CHATS = "Чаты"
 SHEET_HELP = "Как заполнить"
@@ -139,7 +139,7 @@ def template_xlsx() -> bytes:
     _put(help_sheet, first_note, 1, "Важно").font = _BOLD
     for offset, note in enumerate(_NOTES):
         _put(help_sheet, first_note + 1 + offset, 1, f"{offset + 1}. {note}")
-    return _save(book)
+    return to_bytes(book)
 
 
 def rejected_report_xlsx(rejected: Sequence[RejectedRow]) -> bytes:
@@ -172,7 +172,7 @@ def rejected_report_xlsx(rejected: Sequence[RejectedRow]) -> bytes:
         fix.fill = _FIX_FILL
         cells.append(fix)
         sheet.append(cells)
-    return _save(book)
+    return to_bytes(book)
 
 
 def _cell(sheet: Any, value: str | int, alignment: Alignment | None = None) -> WriteOnlyCell:
@@ -207,9 +207,3 @@ def _put(sheet: Worksheet, row: int, column: int, value: str | int) -> Cell:
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
-
-
-def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -74,7 +74,7 @@ def build_services(
     settings: Settings, gateway: VkGateway, clock: Clock, sms: SmsGateway, community: Community
 ) -> Services:
     async def deep_link(ref: str) -> str:
-        return (await gateway.community()).deep_link(ref)
+        return community.deep_link(ref)
 
     invitations = InvitationService(
         sms=sms,

@@ -40,8 +40,9 @@ async def add_admin(
     """The `admin add` command: prints the outcome, returns the exit code."""
     await init_database(settings.database_url)
     gateway = build_gateway(settings, RetryPolicy(max_attempts=2))
-    services = build_services(settings, gateway, SystemClock(), build_sms(settings))
     try:
+        community = await gateway.community()
+        services = build_services(settings, gateway, SystemClock(), build_sms(settings), community)
         issued = await invite_admin(
             services, phone=phone, municipality=municipality, region=region
         )

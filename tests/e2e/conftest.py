@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -61,3 +64,23 @@ async def staff(stack: Stack, admin: Person) -> Person:
     boris = await stack.person("Борис Петров", "+79000000002")
     await bind_staff(stack, admin, boris)
     return boris
+
+
+async def main_py(stack: Stack, *args: str, capture: bool = False) -> asyncio.subprocess.Process:
+    """`python main.py [args]` in its own process, against this sandbox and database (as against
+    VK); with `capture`, what it prints is read through `communicate()`."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "VK_TOKEN": stack.sandbox.config.token,
+        "VK_GROUP_ID": str(stack.group_id),
+        "VK_API_URL": stack.sandbox.api_url,
+        "DATABASE_URL": stack.settings.database_url,
+        "SMS_OUTBOX_URL": stack.settings.sms_outbox_url,
+        "SCHEDULER_LEASE_SECONDS": "3",  # a dead leader is replaced in 3 s
+        "LOG_LEVEL": "WARNING",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(root / "main.py"), *args, cwd=root, env=env,
+        stdout=asyncio.subprocess.PIPE if capture else None,
+    )

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.services.access import load_actor
 from bot.services.tenants import find_or_create_municipality
 from sandbox.bulk import community_posts_per_chat, create_chats
 from storage.models import BroadcastKind, Chat, ChatKind, ChatStatus
+from tests.e2e.conftest import main_py
 from tests.e2e.test_escalations import bind_by_sms
 from tests.e2e.test_onboarding import create_chat, sandbox_chat
 from tests.harness import Person, Stack
@@ -238,7 +236,7 @@ async def test_a_broadcast_killed_half_way_delivers_exactly_one_copy_everywhere(
     await stack.stop_bot()  # the broadcast is left to the separate bot process
     await stack.faults(delay_ms=150)
 
-    first = await spawn_bot(stack)
+    first = await main_py(stack)
     while sum(community_posts_per_chat(stack.sandbox.world, "📢").values()) < 300:
         await asyncio.sleep(0.02)
     first.kill()  # SIGKILL, half-way
@@ -247,7 +245,7 @@ async def test_a_broadcast_killed_half_way_delivers_exactly_one_copy_everywhere(
     assert 0 < sent_before < 1200
 
     await stack.faults(delay_ms=0)
-    second = await spawn_bot(stack)
+    second = await main_py(stack)
     for _ in range(600):
         if len(community_posts_per_chat(stack.sandbox.world, "📢")) == 1200:
             break
@@ -257,19 +255,3 @@ async def test_a_broadcast_killed_half_way_delivers_exactly_one_copy_everywhere(
     posts = community_posts_per_chat(stack.sandbox.world, "📢")
     assert len(posts) == 1200 and set(posts.values()) == {1}  # every chat: exactly one copy
     await stack.start_bot()
-
-
-async def spawn_bot(stack: Stack) -> asyncio.subprocess.Process:
-    """`python main.py` in its own process, against this sandbox and database (as against VK)."""
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "VK_TOKEN": stack.sandbox.config.token,
-        "VK_GROUP_ID": str(stack.group_id),
-        "VK_API_URL": stack.sandbox.api_url,
-        "DATABASE_URL": stack.settings.database_url,
-        "SMS_OUTBOX_URL": stack.settings.sms_outbox_url,
-        "SCHEDULER_LEASE_SECONDS": "3",  # a dead leader is replaced in 3 s
-        "LOG_LEVEL": "WARNING",
-    }
-    return await asyncio.create_subprocess_exec(sys.executable, str(root / "main.py"), cwd=root, env=env)

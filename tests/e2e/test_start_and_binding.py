@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import bind_admin
+from tests.e2e.conftest import bind_admin, main_py
 from tests.harness import Stack
 
 
@@ -23,6 +23,23 @@ async def test_first_admin_binds_by_the_sms_link_and_sees_the_menu(stack: Stack)
     assert "бот вас узнал" in greeting.text
     assert "администратор муниципалитета — Демо-город" in greeting.text
     assert "Пригласить сотрудников" in await anna.keyboard()
+
+
+async def test_admin_add_on_the_command_line_invites_by_sms(stack: Stack) -> None:
+    """Regression: `python main.py admin add` crashed (TypeError) before sending anything."""
+    anna = await stack.person("Анна Смирнова", "+79000000001")
+    command = await main_py(
+        stack, "admin", "add", "--phone", "8 900 000-00-01", "--municipality", "Демо-город",
+        "--region", "Демо-регион",
+        capture=True,
+    )
+    printed, _ = await command.communicate()
+    assert command.returncode == 0, printed.decode()
+    assert "Приглашение отправлено по SMS на +7 900 000-00-01" in printed.decode()
+    (sms,) = await anna.sms()
+    await anna.open(sms["text"].rsplit(" ", 1)[-1])
+    (greeting,) = await anna.say("Начать")
+    assert "администратор муниципалитета — Демо-город" in greeting.text
 
 
 async def test_person_with_roles_gets_the_menu_on_start(stack: Stack, admin) -> None:  # type: ignore[no-untyped-def]

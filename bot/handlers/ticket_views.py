@@ -9,11 +9,11 @@ from vkbottle import Keyboard, OpenLink
 
 from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, SECONDARY, build, callback_button
 from bot.runtime.context import Services
+from bot.services.access import municipality_staff
 from bot.services.official import official_message, representative_source
 from bot.services.ports import RecipientUnreachable
 from bot.services.schedule import show_moment
-from bot.services.invitations import Scope, SmsNotSent
-from storage.models import Meeting, Person, Role, RoleGrant, Ticket
+from storage.models import Meeting, Person, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -56,34 +56,9 @@ async def notify_representative(services: Services, ticket: Ticket) -> bool:
             return True
         except RecipientUnreachable:
             log.info("representative %s does not accept messages", rep.id)
-    await _reach_by_sms(services, ticket)
+    await services.tickets.text_representative(ticket)
     await _warn_staff(services, ticket)
     return False
-
-
-async def _reach_by_sms(services: Services, ticket: Ticket) -> None:
-    rep = ticket.representative
-    if rep is None or not rep.phone:
-        return
-    grant = await RoleGrant.filter(
-        person=rep, chat_id=ticket.chat_id, role=Role.REPRESENTATIVE
-    ).first()
-    if grant is None:
-        grant = await services.invitations.grant(
-            phone=rep.phone, role=Role.REPRESENTATIVE,
-            scope=Scope(municipality=ticket.municipality, chat=ticket.chat, kind=ticket.kind),
-            invited_by=None,
-        )
-    grant.person = rep
-    _, link = await services.invitations.issue(grant, None)
-    try:
-        await services.invitations.text(
-            rep.phone,
-            f"Домовые чаты: обращение №{ticket.id} по адресу «{ticket.chat.title}» ждёт ответа. "
-            f"Откройте ссылку и напишите боту: {link}",
-        )
-    except SmsNotSent:
-        log.warning("SMS for ticket %s failed", ticket.id)
 
 
 async def _warn_staff(services: Services, ticket: Ticket) -> None:
@@ -92,10 +67,7 @@ async def _warn_staff(services: Services, ticket: Ticket) -> None:
         "бота во ВКонтакте — ему отправлено SMS. Если ответа не будет, передайте обращение "
         "другому представителю."
     )
-    grants = await RoleGrant.filter(
-        municipality_id=ticket.municipality_id, role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF)
-    ).prefetch_related("person")
-    for person in {g.person.id: g.person for g in grants}.values():
+    for person in await municipality_staff(ticket.municipality_id):
         if person.vk_id is not None:
             await services.message(person.vk_id, text)
     if ticket.author is not None and ticket.author.vk_id is not None:

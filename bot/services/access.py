@@ -45,6 +45,16 @@ MANAGERS = (Role.REGION_ADMIN, Role.MUNICIPALITY_ADMIN)
 STAFF_ROLES = (Role.REGION_ADMIN, Role.MUNICIPALITY_ADMIN, Role.STAFF)
 
 
+async def municipality_staff(municipality_id: int) -> list[Person]:
+    """The municipality's admins and staff who use VK (each once): whom to tell of trouble."""
+    grants = await RoleGrant.filter(
+        municipality_id=municipality_id,
+        role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF),
+        person__vk_id__not_isnull=True,
+    ).prefetch_related("person")
+    return list({g.person.id: g.person for g in grants}.values())
+
+
 async def municipalities_of(actor: Actor, roles: tuple[Role, ...] = STAFF_ROLES) -> list[Municipality]:
     """Municipalities the actor works in through `roles` (a region admin: all of the region's)."""
     ids = {g.municipality_id for g in actor.grants_of(*roles) if g.role is not Role.REGION_ADMIN}

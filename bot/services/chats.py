@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from bot.clock import Clock
-from bot.services.access import Actor, require_municipality
+from bot.services.access import Actor, municipality_staff, require_municipality
 from bot.services.chat_import import RepresentativeSpec, normalise_title
 from bot.services.errors import DomainError, NotFound
 from bot.services.invitations import InvitationService, PersonStatus, Scope, person_statuses
@@ -347,12 +347,7 @@ class ChatService:
         await chat.refresh_from_db(fields=["status", "status_reason"])
         if not updated:
             return []
-        grants = await RoleGrant.filter(
-            municipality_id=chat.municipality_id,
-            role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF),
-            person__vk_id__not_isnull=True,
-        ).prefetch_related("person")
-        return list({g.person.id: g.person for g in grants}.values())
+        return await municipality_staff(chat.municipality_id)
 
     async def card(self, actor: Actor, chat_id: int) -> ChatCard:
         chat = await self.chat_for(actor, chat_id)

@@ -7,6 +7,7 @@ or forged button of someone else is refused); staff see and reassign their munic
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -16,10 +17,11 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.clock import Clock
-from bot.services.access import Actor, require_municipality
+from bot.services.access import Actor, municipality_staff, require_municipality
 from bot.services.errors import AccessDenied, DomainError, NotFound
-from bot.services.invitations import InvitationService, Scope
+from bot.services.invitations import InvitationService, Scope, SmsNotSent
 from bot.services.paging import Page, paginate
+from bot.services.schedule import add_working_days
 from storage.models import (
     Blob,
     Chat,
@@ -32,7 +34,8 @@ from storage.models import (
     Ticket,
     TicketStatus,
 )
-from bot.services.schedule import add_working_days
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION = 2000
 MAX_ANSWER = 4000
@@ -143,6 +146,32 @@ class TicketService:
         if ticket is None:
             raise NotFound(f"Обращения №{ticket_id} нет.")
         return ticket
+
+    async def text_representative(self, ticket: Ticket) -> None:
+        """The representative does not get the bot's messages in VK: an SMS with a link that
+        brings them to the bot (their grant for this chat, made if they had none)."""
+        rep = ticket.representative
+        if rep is None or not rep.phone:
+            return
+        grant = await RoleGrant.filter(
+            person=rep, chat_id=ticket.chat_id, role=Role.REPRESENTATIVE
+        ).first()
+        if grant is None:
+            grant = await self._invitations.grant(
+                phone=rep.phone, role=Role.REPRESENTATIVE,
+                scope=Scope(municipality=ticket.municipality, chat=ticket.chat, kind=ticket.kind),
+                invited_by=None,
+            )
+        grant.person = rep
+        _, link = await self._invitations.issue(grant, None)
+        try:
+            await self._invitations.text(
+                rep.phone,
+                f"Домовые чаты: обращение №{ticket.id} по адресу «{ticket.chat.title}» ждёт ответа. "
+                f"Откройте ссылку и напишите боту: {link}",
+            )
+        except SmsNotSent:
+            log.warning("SMS for ticket %s failed", ticket.id)
 
     async def organisation(self, ticket: Ticket) -> str | None:
         grant = await RoleGrant.filter(
@@ -260,17 +289,15 @@ class TicketService:
             status__in=OPEN_STATUSES, overdue_reported_at=None, deadline_at__lte=now
         ).prefetch_related("chat", "representative")
         result = []
+        staff: dict[int, list[Person]] = {}  # municipality id → whom to tell
         for ticket in found:
             if not await Ticket.filter(id=ticket.id, overdue_reported_at=None).update(
                 overdue_reported_at=now
             ):
                 continue
-            grants = await RoleGrant.filter(
-                municipality_id=ticket.municipality_id,
-                role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF),
-                person__vk_id__not_isnull=True,
-            ).prefetch_related("person")
-            result.append((ticket, list({g.person.id: g.person for g in grants}.values())))
+            if ticket.municipality_id not in staff:
+                staff[ticket.municipality_id] = await municipality_staff(ticket.municipality_id)
+            result.append((ticket, staff[ticket.municipality_id]))
         return result
 
     async def reassign(self, actor: Actor, ticket_id: int, phone: str) -> Ticket:

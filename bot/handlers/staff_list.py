@@ -10,8 +10,7 @@ from bot.keyboards.common import NEGATIVE, PRIMARY, SECONDARY, build, callback_b
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import CallbackCommand, Command
-from bot.services.access import MANAGERS, municipalities_of, working_municipality
-from bot.services.errors import AccessDenied
+from bot.services.access import working_municipality
 from bot.services.invitations import PERSON_STATUS_TITLES, PersonStatus
 from bot.services.paging import Page
 from bot.services.phones import format_phone
@@ -48,8 +47,6 @@ def member_keyboard(member: StaffMember) -> str:
 
 async def _screen(turn: Turn, number: int) -> tuple[str, str | None]:
     municipality = await working_municipality(turn.actor)
-    if municipality not in await municipalities_of(turn.actor, MANAGERS):
-        raise AccessDenied("Список сотрудников доступен администраторам муниципалитета.")
     page = await turn.services.staff_directory.page(
         turn.actor, municipality.id, number=number, size=PAGE_SIZE
     )

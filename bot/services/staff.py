@@ -86,7 +86,10 @@ class StaffDirectory:
     async def page(
         self, actor: Actor, municipality_id: int, *, number: int, size: int
     ) -> Page[StaffMember]:
-        municipality = await require_municipality(actor, municipality_id, MANAGERS)
+        try:
+            municipality = await require_municipality(actor, municipality_id, MANAGERS)
+        except AccessDenied:
+            raise AccessDenied("Список сотрудников доступен администраторам муниципалитета.") from None
         query = RoleGrant.filter(municipality=municipality, role=Role.STAFF).order_by("id")
         page = await paginate(query.prefetch_related("person"), number, size)
         statuses = await person_statuses(page.items, self._clock.now())

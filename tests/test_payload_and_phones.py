@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.runtime.payload import make_payload, parse_payload
+from bot.runtime.payload import int_arg, make_payload, parse_payload
 from bot.services.phones import InvalidPhone, extract_phones, normalize_phone
 
 
@@ -21,6 +21,12 @@ def test_payload_round_trip_and_limit() -> None:
     assert parse_payload({"cmd": "menu"}) == {"cmd": "menu"}
     with pytest.raises(ValueError):
         make_payload("x", blob="z" * 300)
+
+
+def test_a_forged_integer_argument_falls_back_to_the_default() -> None:
+    payload = parse_payload('{"cmd": "chats.page", "p": "2; drop", "id": 7}')
+    assert int_arg(payload, "id") == 7
+    assert int_arg(payload, "p", 1) == 1 and int_arg(payload, "missing") == 0
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, SECONDARY, build, 
 from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.broadcasts import MAX_TEXT, Report
 from bot.services.errors import DomainError
 from bot.services.ports import MessengerError
@@ -91,8 +92,7 @@ async def ask_one(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(BroadcastDialog.ONE), Command("broadcast.chat"))
 async def one_chosen(message: Message, turn: Turn, payload: dict) -> None:
-    chat_id = payload.get("id")
-    chats = await turn.services.broadcasts.chats(turn.actor, chat_id=chat_id if isinstance(chat_id, int) else -1)
+    chats = await turn.services.broadcasts.chats(turn.actor, chat_id=int_arg(payload, "id", -1))
     if not chats:  # a forged or stale button: not a chat this person may reach
         raise DomainError("Этот чат вам недоступен для рассылки.")
     await _ask_kind(turn, search="", chat_id=chats[0].id)
@@ -185,8 +185,7 @@ async def confirmation_expected(message: Message, turn: Turn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("broadcast.stop"))
 async def stop(event: dict, turn: CallbackTurn) -> None:
-    broadcast_id = turn.payload.get("b")
-    await turn.services.broadcasts.stop(turn.actor, broadcast_id if isinstance(broadcast_id, int) else 0)
+    await turn.services.broadcasts.stop(turn.actor, int_arg(turn.payload, "b"))
     await turn.snackbar("Рассылка останавливается")
 
 

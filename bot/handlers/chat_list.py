@@ -13,6 +13,7 @@ from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.access import Actor, working_municipality
 from bot.services.chats import (
     KIND_TITLES,
@@ -158,21 +159,15 @@ async def search(message: Message, turn: Turn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chats.page"))
 async def turn_page(event: dict, turn: CallbackTurn) -> None:
-    number = turn.payload.get("p")
     search = str(turn.payload.get("q", ""))[:MAX_SEARCH]
-    text, keyboard = await _list_message(turn, number if isinstance(number, int) else 1, search)
+    text, keyboard = await _list_message(turn, int_arg(turn.payload, "p", 1), search)
     await turn.snackbar()
     await turn.edit(text, keyboard)
 
 
-def _chat_id(turn: CallbackTurn) -> int:
-    chat_id = turn.payload.get("id")
-    return chat_id if isinstance(chat_id, int) else 0
-
-
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chats.card"))
 async def open_card(event: dict, turn: CallbackTurn) -> None:
-    card = await turn.services.chats.card(turn.actor, _chat_id(turn))
+    card = await turn.services.chats.card(turn.actor, int_arg(turn.payload, "id"))
     step = await turn.services.onboarding.step_of_chat(card.chat)
     await turn.snackbar()
     await turn.answer(
@@ -183,7 +178,7 @@ async def open_card(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.link"))
 async def reset_link(event: dict, turn: CallbackTurn) -> None:
-    chat = await turn.services.chats.reset_link(turn.actor, _chat_id(turn))
+    chat = await turn.services.chats.reset_link(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar("Ссылка изменена")
     await turn.answer(
         f"Новая ссылка на чат «{chat.title}»: {chat.invite_link}\nСтарая больше не работает, "
@@ -193,7 +188,7 @@ async def reset_link(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.poster"))
 async def poster(event: dict, turn: CallbackTurn) -> None:
-    chat = await turn.services.chats.chat_for(turn.actor, _chat_id(turn))
+    chat = await turn.services.chats.chat_for(turn.actor, int_arg(turn.payload, "id"))
     if chat.status is not ChatStatus.ACTIVE:
         await turn.snackbar("Чат не действует — объявление не нужно.")
         return
@@ -209,7 +204,7 @@ async def poster(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.resend"))
 async def resend(event: dict, turn: CallbackTurn) -> None:
-    deliveries = await turn.services.chats.resend_to_admins(turn.actor, _chat_id(turn))
+    deliveries = await turn.services.chats.resend_to_admins(turn.actor, int_arg(turn.payload, "id"))
     if not deliveries:
         await turn.snackbar("У чата нет администратора — назначьте его.")
     elif all(d is Delivery.NONE for d in deliveries):
@@ -221,7 +216,7 @@ async def resend(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.admin"))
 async def ask_new_admin(event: dict, turn: CallbackTurn) -> None:
-    chat = await turn.services.chats.chat_for(turn.actor, _chat_id(turn))
+    chat = await turn.services.chats.chat_for(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar()
     await turn.set_state(ChangeAdmin.PHONE, chat_id=chat.id)
     await turn.answer(

@@ -12,6 +12,7 @@ from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, build, text_button
 from bot.runtime.attachments import photo_url
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command
+from bot.runtime.payload import int_arg
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.official import representative_source
 from bot.services.schedule import show_moment
@@ -42,8 +43,7 @@ async def begin(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(Escalation.CHAT), Command("ticket.chat"))
 async def chosen_chat(message: Message, turn: Turn, payload: dict) -> None:
-    chat_id = payload.get("id")
-    await _ask_kind(turn, chat_id if isinstance(chat_id, int) else 0)
+    await _ask_kind(turn, int_arg(payload, "id"))
 
 
 @labeler.private_message(StateRule(Escalation.CHAT))

@@ -8,6 +8,7 @@ from bot.handlers.start import show_menu
 from bot.keyboards.common import NEGATIVE, PRIMARY, build, text_button
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command
+from bot.runtime.payload import int_arg
 from bot.services.access import choose_municipality, municipalities_of, working_municipality
 from bot.services.errors import AccessDenied
 
@@ -32,8 +33,5 @@ async def choose(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(Command("municipality.set"))
 async def set_current(message: Message, turn: Turn, payload: dict) -> None:
-    municipality_id = payload.get("id")
-    municipality = await choose_municipality(
-        turn.actor, municipality_id if isinstance(municipality_id, int) else 0
-    )
+    municipality = await choose_municipality(turn.actor, int_arg(payload, "id"))
     await show_menu(turn, f"Теперь вы работаете с «{municipality.name}».")

@@ -12,6 +12,7 @@ from vkbottle.bot import BotLabeler, Message
 from bot.keyboards.common import POSITIVE, PRIMARY, build, callback_button
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.services.errors import DomainError
 from bot.services.notify import Delivery
@@ -155,8 +156,7 @@ async def instruction(message: Message, turn: Turn) -> None:
 
 
 def _ids(turn: CallbackTurn) -> tuple[int, int]:
-    onboarding_id, step = turn.payload.get("o"), turn.payload.get("s")
-    return (onboarding_id if isinstance(onboarding_id, int) else 0, step if isinstance(step, int) else 0)
+    return int_arg(turn.payload, "o"), int_arg(turn.payload, "s")
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("onb.open"))

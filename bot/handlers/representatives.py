@@ -16,6 +16,7 @@ from bot.keyboards.chats import (
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.access import working_municipality
 from bot.services.chat_import import RepresentativeSpec
 from bot.services.chats import REPRESENTATIVE_TITLES
@@ -44,8 +45,7 @@ async def _begin(turn: Turn, chat_ids: list[int], where: str) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("rep.assign"))
 async def for_one_chat(event: dict, turn: CallbackTurn) -> None:
-    chat_id = turn.payload.get("id")
-    chat = await turn.services.chats.chat_for(turn.actor, chat_id if isinstance(chat_id, int) else 0)
+    chat = await turn.services.chats.chat_for(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar()
     await _begin(turn, [chat.id], f"чата «{chat.title}»")
 

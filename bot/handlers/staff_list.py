@@ -10,6 +10,7 @@ from bot.keyboards.common import NEGATIVE, PRIMARY, SECONDARY, build, callback_b
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.access import working_municipality
 from bot.services.invitations import PERSON_STATUS_TITLES, PersonStatus
 from bot.services.paging import Page
@@ -60,36 +61,30 @@ async def open_list(message: Message, turn: Turn) -> None:
     await turn.answer(text, keyboard=keyboard)
 
 
-def _grant_id(turn: CallbackTurn) -> int:
-    value = turn.payload.get("id")
-    return value if isinstance(value, int) else 0
-
-
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.page"))
 async def turn_page(event: dict, turn: CallbackTurn) -> None:
-    number = turn.payload.get("p")
-    text, keyboard = await _screen(turn, number if isinstance(number, int) else 1)
+    text, keyboard = await _screen(turn, int_arg(turn.payload, "p", 1))
     await turn.snackbar()
     await turn.edit(text, keyboard)
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.card"))
 async def open_member(event: dict, turn: CallbackTurn) -> None:
-    member = await turn.services.staff_directory.member(turn.actor, _grant_id(turn))
+    member = await turn.services.staff_directory.member(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar()
     await turn.edit(f"{_who(member)}\nСтатус: {PERSON_STATUS_TITLES[member.status]}", member_keyboard(member))
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.resend"))
 async def resend(event: dict, turn: CallbackTurn) -> None:
-    member = await turn.services.staff_directory.resend(turn.actor, _grant_id(turn))
+    member = await turn.services.staff_directory.resend(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar("Приглашение отправлено повторно")
     await turn.edit(f"{_who(member)}\nСтатус: {PERSON_STATUS_TITLES[member.status]}", member_keyboard(member))
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.remove"))
 async def remove(event: dict, turn: CallbackTurn) -> None:
-    member = await turn.services.staff_directory.remove(turn.actor, _grant_id(turn))
+    member = await turn.services.staff_directory.remove(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar("Сотрудник удалён")
     text, keyboard = await _screen(turn, 1)
     await turn.edit(f"{_who(member)} удалён и больше не имеет доступа.\n\n{text}", keyboard)

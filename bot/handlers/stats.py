@@ -16,6 +16,7 @@ from bot.handlers.onboarding import step_label
 from bot.keyboards.chats import stats_keyboard
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.access import working_municipality
 from bot.services.chats import STATUS_TITLES
 from bot.services.ports import CHAT_PEER_OFFSET, MessengerError
@@ -63,7 +64,9 @@ async def municipality_stats(message: Message, turn: Turn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("stats.export"))
 async def export(event: dict, turn: CallbackTurn) -> None:
-    content = await turn.services.stats.municipality_xlsx(turn.actor, _id(turn), days=XLSX_DAYS)
+    content = await turn.services.stats.municipality_xlsx(
+        turn.actor, int_arg(turn.payload, "id"), days=XLSX_DAYS
+    )
     await turn.snackbar()
     await turn.services.gateway.send_document(
         turn.peer_id,
@@ -75,7 +78,7 @@ async def export(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.stats"))
 async def chat_stats(event: dict, turn: CallbackTurn) -> None:
-    summary = await turn.services.stats.chat_summary(turn.actor, _id(turn))
+    summary = await turn.services.stats.chat_summary(turn.actor, int_arg(turn.payload, "id"))
     await turn.snackbar()
     (figures,) = summary.chats
     series = await turn.services.stats.series(figures.chat, days=CHART_DAYS)
@@ -101,11 +104,6 @@ async def weekly_summaries(services: Services) -> None:
             log.warning("weekly summary of %s not sent: %s", report.municipality.name, exc)
             continue
         await services.stats.weekly_sent(report)
-
-
-def _id(turn: CallbackTurn) -> int:
-    value = turn.payload.get("id")
-    return value if isinstance(value, int) else 0
 
 
 # -- texts ----------------------------------------------------------------------------------------

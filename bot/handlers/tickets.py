@@ -23,6 +23,7 @@ from bot.keyboards.lists import paged_list
 from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
+from bot.runtime.payload import int_arg
 from bot.services.access import STAFF_ROLES, working_municipality
 from bot.services.errors import DomainError
 from bot.services.official import official_message
@@ -52,11 +53,6 @@ FILTER_TITLES = {
 }
 
 
-def _int(payload: dict, key: str) -> int:
-    value = payload.get(key)
-    return value if isinstance(value, int) else 0
-
-
 async def _mark_notice(turn: CallbackTurn, ticket: Ticket, choice: str) -> None:
     """Show on the notice what was chosen; with its buttons gone a second press does nothing."""
     if ticket.notice_cmid is not None:
@@ -71,7 +67,7 @@ async def _mark_notice(turn: CallbackTurn, ticket: Ticket, choice: str) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("ticket.answer"))
 async def choose_answer(event: dict, turn: CallbackTurn) -> None:
-    ticket = await turn.services.tickets.answerable(turn.actor, _int(turn.payload, "t"))
+    ticket = await turn.services.tickets.answerable(turn.actor, int_arg(turn.payload, "t"))
     await turn.snackbar()
     await _mark_notice(turn, ticket, "ответить")
     await turn.set_state(RepAnswer.TEXT, ticket_id=ticket.id)
@@ -135,7 +131,7 @@ async def answer_confirmation_expected(message: Message, turn: Turn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("ticket.meeting"))
 async def choose_meeting(event: dict, turn: CallbackTurn) -> None:
-    ticket = await turn.services.tickets.answerable(turn.actor, _int(turn.payload, "t"))
+    ticket = await turn.services.tickets.answerable(turn.actor, int_arg(turn.payload, "t"))
     await turn.snackbar()
     await _mark_notice(turn, ticket, "назначить онлайн-встречу")
     await turn.set_state(RepMeeting.WHEN, ticket_id=ticket.id)
@@ -147,7 +143,7 @@ async def choose_meeting(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("meeting.move"))
 async def move_meeting(event: dict, turn: CallbackTurn) -> None:
-    meeting, ticket = await turn.services.meetings.mine(turn.actor, _int(turn.payload, "m"))
+    meeting, ticket = await turn.services.meetings.mine(turn.actor, int_arg(turn.payload, "m"))
     await turn.snackbar()
     await turn.set_state(RepMeeting.WHEN, ticket_id=ticket.id, meeting_id=meeting.id)
     await turn.answer(f"На когда перенести встречу? {FORMAT_HINT}", keyboard=build([[CANCEL]]))
@@ -178,8 +174,8 @@ async def meeting_time(message: Message, turn: Turn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("meeting.cancel"))
 async def cancel_meeting(event: dict, turn: CallbackTurn) -> None:
-    _, ticket = await turn.services.meetings.mine(turn.actor, _int(turn.payload, "m"))
-    await turn.services.meetings.cancel(turn.actor, _int(turn.payload, "m"))
+    _, ticket = await turn.services.meetings.mine(turn.actor, int_arg(turn.payload, "m"))
+    await turn.services.meetings.cancel(turn.actor, int_arg(turn.payload, "m"))
     await turn.snackbar("Встреча отменена")
     await turn.answer(
         f"Встреча по обращению №{ticket.id} отменена, все предупреждены. Обращение снова ждёт ответа.",
@@ -189,14 +185,14 @@ async def cancel_meeting(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("meeting.extend"))
 async def extend_meeting(event: dict, turn: CallbackTurn) -> None:
-    meeting = await turn.services.meetings.extend(turn.actor, _int(turn.payload, "m"))
+    meeting = await turn.services.meetings.extend(turn.actor, int_arg(turn.payload, "m"))
     _, ticket = await turn.services.meetings.mine(turn.actor, meeting.id)
     await turn.snackbar(f"Продлено до {show_moment(meeting.ends_at, _zone(turn.services, ticket))}")
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("meeting.finish"))
 async def finish_meeting(event: dict, turn: CallbackTurn) -> None:
-    await turn.services.meetings.finish(turn.actor, _int(turn.payload, "m"))
+    await turn.services.meetings.finish(turn.actor, int_arg(turn.payload, "m"))
     await turn.snackbar("Встреча завершена")
 
 
@@ -255,7 +251,7 @@ async def open_list(message: Message, turn: Turn) -> None:
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("tickets.page"))
 async def turn_page(event: dict, turn: CallbackTurn) -> None:
     filter_value = turn.payload.get("f")
-    text, keyboard = await _screen(turn, _int(turn.payload, "p") or 1, filter_value if isinstance(filter_value, str) else None)
+    text, keyboard = await _screen(turn, int_arg(turn.payload, "p") or 1, filter_value if isinstance(filter_value, str) else None)
     await turn.snackbar()
     if turn.payload.get("new"):  # a filter: a new list
         await turn.answer(text, keyboard=keyboard)
@@ -265,7 +261,7 @@ async def turn_page(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("tickets.card"))
 async def open_card(event: dict, turn: CallbackTurn) -> None:
-    ticket = await turn.services.tickets.visible(turn.actor, _int(turn.payload, "id"))
+    ticket = await turn.services.tickets.visible(turn.actor, int_arg(turn.payload, "id"))
     zone = _zone(turn.services, ticket)
     lines = [
         f"Обращение №{ticket.id} — «{ticket.chat.title}»",
@@ -289,7 +285,7 @@ async def open_card(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("ticket.reassign"))
 async def ask_reassign(event: dict, turn: CallbackTurn) -> None:
-    ticket = await turn.services.tickets.visible(turn.actor, _int(turn.payload, "t"))
+    ticket = await turn.services.tickets.visible(turn.actor, int_arg(turn.payload, "t"))
     if not turn.actor.has(*STAFF_ROLES):
         raise DomainError("Передавать обращения могут сотрудники муниципалитета.")
     await turn.snackbar()

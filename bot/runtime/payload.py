@@ -26,6 +26,12 @@ def parse_payload(raw: object) -> dict[str, Any]:
     return data
 
 
+def int_arg(payload: dict[str, Any], key: str, default: int = 0) -> int:
+    """An integer argument of a payload; `default` when it is missing or not an integer."""
+    value = payload.get(key)
+    return value if isinstance(value, int) else default
+
+
 def make_payload(cmd: str, **args: Any) -> str:
     """A button payload as the JSON string VK's schema asks for."""
     payload = json.dumps({"cmd": cmd, **args}, ensure_ascii=False, separators=(",", ":"))

@@ -12,7 +12,17 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot import texts
 from bot.handlers.start import show_menu
-from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, SECONDARY, build, callback_button, text_button
+from bot.keyboards.common import (
+    CANCEL,
+    NEGATIVE,
+    PRIMARY,
+    SECONDARY,
+    build,
+    callback_button,
+    cancel_keyboard,
+    confirm_keyboard,
+    text_button,
+)
 from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
@@ -32,7 +42,6 @@ labeler = BotLabeler()
 MAX_FILE_BYTES = 10_000_000
 PROGRESS_EVERY_SECONDS = 2.0
 SHOWN_FAILURES = 20
-CANCEL = (text_button("Отмена", "cancel"), NEGATIVE)
 SUPPORTED_ATTACHMENTS = {"photo", "doc"}
 
 
@@ -70,7 +79,7 @@ async def to_all(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(BroadcastDialog.SCOPE), Command("broadcast.search"))
 async def ask_search(message: Message, turn: Turn) -> None:
     await turn.set_state(BroadcastDialog.SEARCH)
-    await turn.answer("Напишите часть адреса — разошлю во все найденные чаты.", keyboard=build([[CANCEL]]))
+    await turn.answer("Напишите часть адреса — разошлю во все найденные чаты.", keyboard=cancel_keyboard())
 
 
 @labeler.private_message(StateRule(BroadcastDialog.SEARCH))
@@ -87,7 +96,7 @@ async def search(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(BroadcastDialog.SCOPE), Command("broadcast.one"))
 async def ask_one(message: Message, turn: Turn) -> None:
     await turn.set_state(BroadcastDialog.ONE)
-    await turn.answer("Напишите часть адреса чата.", keyboard=build([[CANCEL]]))
+    await turn.answer("Напишите часть адреса чата.", keyboard=cancel_keyboard())
 
 
 @labeler.private_message(StateRule(BroadcastDialog.ONE), Command("broadcast.chat"))
@@ -119,7 +128,7 @@ async def kind(message: Message, turn: Turn, payload: dict) -> None:
     await turn.set_state(BroadcastDialog.TEXT, **turn.data, kind=chosen.value)
     await turn.answer(
         f"Напишите текст рассылки (до {MAX_TEXT} символов). Можно приложить одно фото или документ.",
-        keyboard=build([[CANCEL]]),
+        keyboard=cancel_keyboard(),
     )
 
 
@@ -141,7 +150,7 @@ async def text(message: Message, turn: Turn) -> None:
     await turn.answer(
         f"Так увидят жители:\n\n{turn.services.broadcasts.header_text(broadcast)}{attached}\n\n"
         f"Получат: {texts.chats(len(chats))} ({broadcast.scope}). Отправка — {how}.",
-        keyboard=build([[(text_button("Отправить", "broadcast.send"), POSITIVE)], [CANCEL]]),
+        keyboard=confirm_keyboard("Отправить", "broadcast.send"),
     )
 
 

@@ -8,7 +8,14 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.start import show_menu
 from bot.handlers.ticket_views import notify_representative
-from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, build, text_button
+from bot.keyboards.common import (
+    CANCEL,
+    PRIMARY,
+    build,
+    cancel_keyboard,
+    confirm_keyboard,
+    text_button,
+)
 from bot.runtime.attachments import photo_url
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command
@@ -23,7 +30,6 @@ from storage.models import RepresentativeKind, Role
 labeler = BotLabeler()
 
 MAX_PHOTO_BYTES = 10_000_000
-CANCEL = (text_button("Отмена", "cancel"), NEGATIVE)
 
 
 @labeler.private_message(Command("ticket.new", texts=("пригласить представителя",)))
@@ -79,7 +85,7 @@ async def chosen_kind(message: Message, turn: Turn, payload: dict) -> None:
     await turn.answer(
         "Опишите вопрос одним сообщением — коротко и по существу, как его увидит представитель. "
         "Можно приложить фотографию.",
-        keyboard=build([[CANCEL]]),
+        keyboard=cancel_keyboard(),
     )
 
 
@@ -102,7 +108,7 @@ async def question(message: Message, turn: Turn) -> None:
     photo = "\nФото: приложено" if data["photo_url"] else ""
     await turn.answer(
         f"Передать вопрос представителю?\nЧат: «{data['title']}»\nВопрос: «{text}»{photo}",
-        keyboard=build([[(text_button("Отправить", "ticket.send"), POSITIVE)], [CANCEL]]),
+        keyboard=confirm_keyboard("Отправить", "ticket.send"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from vkbottle.bot import BotLabeler, Message
 
 from bot.handlers.start import show_menu
-from bot.keyboards.common import NEGATIVE, PRIMARY, build, text_button
+from bot.keyboards.common import CANCEL, PRIMARY, build, text_button
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command
 from bot.runtime.payload import int_arg
@@ -27,7 +27,7 @@ async def choose(message: Message, turn: Turn) -> None:
         [(text_button(m.name, "municipality.set", id=m.id), PRIMARY)]
         for m in available[:MAX_CHOICES]
     ]
-    rows.append([(text_button("Отмена", "cancel"), NEGATIVE)])
+    rows.append([CANCEL])
     await turn.answer(f"Сейчас вы работаете с «{current.name}». Выберите муниципалитет:", keyboard=build(rows))
 
 

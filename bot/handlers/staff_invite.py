@@ -9,7 +9,7 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.start import show_menu
 from bot.keyboards.common import (
-    NEGATIVE,
+    CANCEL,
     PRIMARY,
     build,
     cancel_keyboard,
@@ -46,7 +46,7 @@ async def begin(message: Message, turn: Turn) -> None:
         [(text_button(m.name, "staff.invite.municipality", id=m.id), PRIMARY)]
         for m in municipalities[:MAX_CHOICES]
     ]
-    rows.append([(text_button("Отмена", "cancel"), NEGATIVE)])
+    rows.append([CANCEL])
     await turn.set_state(StaffInvite.MUNICIPALITY)
     await turn.answer("Для какого муниципалитета приглашаем сотрудников?", keyboard=build(rows))
 

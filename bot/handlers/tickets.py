@@ -18,7 +18,15 @@ from bot.handlers.ticket_views import (
     publish_answer,
     source_of,
 )
-from bot.keyboards.common import NEGATIVE, POSITIVE, PRIMARY, build, callback_button, text_button
+from bot.keyboards.common import (
+    CANCEL,
+    POSITIVE,
+    PRIMARY,
+    build,
+    callback_button,
+    cancel_keyboard,
+    text_button,
+)
 from bot.keyboards.lists import paged_list
 from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
@@ -38,7 +46,6 @@ labeler = BotLabeler()
 
 MAX_FILE_BYTES = 10_000_000
 PAGE_SIZE = 5
-CANCEL = (text_button("Отмена", "cancel"), NEGATIVE)
 STATUS_TITLES = {
     TicketStatus.OPEN: "ждёт ответа",
     TicketStatus.MEETING: "назначена встреча",
@@ -74,7 +81,7 @@ async def choose_answer(event: dict, turn: CallbackTurn) -> None:
     await turn.answer(
         f"Напишите ответ на обращение №{ticket.id}. Его опубликуют в домовом чате от имени "
         "вашей организации; можно приложить фото или документ.",
-        keyboard=build([[CANCEL]]),
+        keyboard=cancel_keyboard(),
     )
 
 
@@ -103,7 +110,7 @@ async def answer_text(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(RepAnswer.CONFIRM), Command("answer.edit"))
 async def answer_edit(message: Message, turn: Turn) -> None:
     await turn.set_state(RepAnswer.TEXT, ticket_id=turn.data["ticket_id"])
-    await turn.answer("Напишите ответ заново.", keyboard=build([[CANCEL]]))
+    await turn.answer("Напишите ответ заново.", keyboard=cancel_keyboard())
 
 
 @labeler.private_message(StateRule(RepAnswer.CONFIRM), Command("answer.publish"))
@@ -137,7 +144,7 @@ async def choose_meeting(event: dict, turn: CallbackTurn) -> None:
     await turn.set_state(RepMeeting.WHEN, ticket_id=ticket.id)
     await turn.answer(
         f"Когда проведём встречу по обращению №{ticket.id}? {FORMAT_HINT}",
-        keyboard=build([[CANCEL]]),
+        keyboard=cancel_keyboard(),
     )
 
 
@@ -146,7 +153,7 @@ async def move_meeting(event: dict, turn: CallbackTurn) -> None:
     meeting, ticket = await turn.services.meetings.mine(turn.actor, int_arg(turn.payload, "m"))
     await turn.snackbar()
     await turn.set_state(RepMeeting.WHEN, ticket_id=ticket.id, meeting_id=meeting.id)
-    await turn.answer(f"На когда перенести встречу? {FORMAT_HINT}", keyboard=build([[CANCEL]]))
+    await turn.answer(f"На когда перенести встречу? {FORMAT_HINT}", keyboard=cancel_keyboard())
 
 
 def _zone(services: Services, ticket: Ticket) -> ZoneInfo:
@@ -291,7 +298,7 @@ async def ask_reassign(event: dict, turn: CallbackTurn) -> None:
     await turn.snackbar()
     await turn.set_state(Reassign.PHONE, ticket_id=ticket.id)
     await turn.answer(
-        f"Номер телефона нового представителя для обращения №{ticket.id}:", keyboard=build([[CANCEL]])
+        f"Номер телефона нового представителя для обращения №{ticket.id}:", keyboard=cancel_keyboard()
     )
 
 

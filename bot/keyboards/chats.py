@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from bot.keyboards.common import (
-    NEGATIVE,
+    CANCEL,
     POSITIVE,
     PRIMARY,
     SECONDARY,
     build,
     callback_button,
+    confirm_keyboard,
     text_button,
 )
 from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.texts import chats
 
-CANCEL = (text_button("Отмена", "cancel"), NEGATIVE)
 
 
 def chat_kind_keyboard() -> str:
@@ -111,4 +111,4 @@ def representative_kind_keyboard() -> str:
 
 
 def confirm_representative_keyboard() -> str:
-    return build([[(text_button("Назначить", "rep.assign.confirm"), POSITIVE)], [CANCEL]])
+    return confirm_keyboard("Назначить", "rep.assign.confirm")

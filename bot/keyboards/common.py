@@ -29,13 +29,15 @@ def callback_button(caption: str, cmd: str, **args: Any) -> Callback:
     return Callback(label(caption), payload=make_payload(cmd, **args))
 
 
+CANCEL = (text_button("Отмена", "cancel"), NEGATIVE)  # the button every dialog step has
+
+
 def build(
     rows: Iterable[Iterable[tuple[Text | Callback, KeyboardButtonColor]]],
     *,
     inline: bool = False,
-    one_time: bool = False,
 ) -> str:
-    keyboard = Keyboard(one_time=one_time, inline=inline)
+    keyboard = Keyboard(inline=inline)
     first = True
     for row in rows:
         if not first:
@@ -47,13 +49,13 @@ def build(
 
 
 def cancel_keyboard() -> str:
-    return build([[(text_button("Отмена", "cancel"), NEGATIVE)]])
+    return build([[CANCEL]])
 
 
 def confirm_keyboard(confirm_caption: str, confirm_cmd: str, **args: Any) -> str:
     return build(
         [
             [(text_button(confirm_caption, confirm_cmd, **args), POSITIVE)],
-            [(text_button("Отмена", "cancel"), NEGATIVE)],
+            [CANCEL],
         ]
     )

@@ -29,7 +29,7 @@ from bot.runtime.errors import guarded
 from bot.services.ports import CHAT_PEER_OFFSET
 
 MODULES = (
-    stats,  # first: every ordinary chat message ends here after one rule check
+    stats,  # ordinary chat messages never get here: BotApp._route counts them first
     chat_events,
     start,
     onboarding,

@@ -132,13 +132,12 @@ class ChatAnnouncer:
     def _when(self, meeting: Meeting, ticket: Ticket) -> str:
         return show_moment(meeting.starts_at, self.services.tickets.zone(ticket.municipality))
 
-    async def _people(self, ticket: Ticket, text: str, key: str, keyboard: str | None = None,
-                      rep_keyboard: str | None = None) -> None:
-        for person, board in ((ticket.representative, rep_keyboard or keyboard), (ticket.author, keyboard)):
+    async def _people(self, ticket: Ticket, text: str, key: str, keyboard: str | None = None) -> None:
+        for person in (ticket.representative, ticket.author):
             if person is not None and person.vk_id is not None:
                 try:
                     await self.services.gateway.send(
-                        person.vk_id, text, keyboard=board, dedup_key=f"{key}:{person.id}"
+                        person.vk_id, text, keyboard=keyboard, dedup_key=f"{key}:{person.id}"
                     )
                 except RecipientUnreachable:
                     log.info("person %s cannot be told about meeting", person.id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, text_button
+from bot.services import access
 from storage.models import Role
 
-STAFF_ROLES = frozenset({Role.REGION_ADMIN, Role.MUNICIPALITY_ADMIN, Role.STAFF})
-MANAGER_ROLES = frozenset({Role.REGION_ADMIN, Role.MUNICIPALITY_ADMIN})
+STAFF_ROLES = frozenset(access.STAFF_ROLES)
+MANAGER_ROLES = frozenset(access.MANAGERS)
 
 
 def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -> str:

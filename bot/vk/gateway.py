@@ -104,14 +104,6 @@ class Community:
 
 
 @dataclass(frozen=True)
-class ChatMember:
-    member_id: int
-    is_admin: bool
-    join_date: int | None
-    invited_by: int | None
-
-
-@dataclass(frozen=True)
 class ChatInfo:
     peer_id: int
     title: str
@@ -305,31 +297,6 @@ class VkGateway:
         )
         return str(response["link"])
 
-    async def chat_members(self, peer_id: int) -> list[ChatMember]:
-        members: list[ChatMember] = []
-        offset = 0
-        while True:
-            page = await self.call(
-                "messages.getConversationMembers",
-                peer_id=peer_id,
-                offset=offset,
-                count=200,
-                group_id=self.group_id,
-            )
-            items = page.get("items", [])
-            members.extend(
-                ChatMember(
-                    member_id=int(item["member_id"]),
-                    is_admin=bool(item.get("is_admin")),
-                    join_date=item.get("join_date"),
-                    invited_by=item.get("invited_by"),
-                )
-                for item in items
-            )
-            offset += len(items)
-            if not items or offset >= int(page.get("count", 0)):
-                return members
-
     async def chat_info(self, peer_id: int) -> ChatInfo | None:
         response = await self.call(
             "messages.getConversationsById", peer_ids=[peer_id], group_id=self.group_id
@@ -361,16 +328,22 @@ class VkGateway:
         return (None, ()) if info is None else (info.state, info.admin_ids)
 
     async def members(self, peer_id: int) -> list[int]:
-        return [member.member_id for member in await self.chat_members(peer_id)]
+        members: list[int] = []
+        while True:
+            page = await self.call(
+                "messages.getConversationMembers",
+                peer_id=peer_id,
+                offset=len(members),
+                count=200,
+                group_id=self.group_id,
+            )
+            items = page.get("items", [])
+            members.extend(int(item["member_id"]) for item in items)
+            if not items or len(members) >= int(page.get("count", 0)):
+                return members
 
     async def remove_chat_user(self, chat_id: int, member_id: int) -> None:
         await self.call("messages.removeChatUser", chat_id=chat_id, member_id=member_id)
-
-    async def leave_chat(self, chat_id: int) -> None:
-        await self.remove_chat_user(chat_id, -self.group_id)
-
-    async def rename_chat(self, chat_id: int, title: str) -> None:
-        await self.call("messages.editChat", chat_id=chat_id, title=title)
 
     async def pin_many(self, pins: Sequence[tuple[int, int]]) -> list[VkError | None]:
         """Pin (peer_id, cmid) messages, 25 to an `execute` request; each pin's error or None."""
@@ -392,15 +365,6 @@ class VkGateway:
                 else:
                     outcomes.append(None)
         return outcomes
-
-    async def delete_messages(self, peer_id: int, cmids: Sequence[int]) -> None:
-        await self.call(
-            "messages.delete",
-            peer_id=peer_id,
-            cmids=list(cmids),
-            delete_for_all=1,
-            group_id=self.group_id,
-        )
 
     # -- people -------------------------------------------------------------------------------
 
@@ -539,7 +503,6 @@ __all__ = [
     "CHAT_PEER_OFFSET",
     "CannotMessageUser",
     "ChatInfo",
-    "ChatMember",
     "Community",
     "FileTooLarge",
     "PeerResult",

@@ -167,10 +167,9 @@ async def open_chat(event: dict, turn: CallbackTurn) -> None:
 
 
 async def _after_step(turn: CallbackTurn, onboarding: Onboarding) -> None:
-    if onboarding.step is not OnboardingStep.DONE:
-        await send_step(turn.services, turn.peer_id, onboarding)
-        return
     await send_step(turn.services, turn.peer_id, onboarding)
+    if onboarding.step is not OnboardingStep.DONE:
+        return
     assert turn.actor.person is not None
     following = await turn.services.onboarding.current(turn.actor.person)
     if following is not None:

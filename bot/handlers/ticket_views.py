@@ -89,8 +89,9 @@ async def publish_answer(services: Services, ticket: Ticket) -> None:
     attachments = []
     file = await services.tickets.blob(ticket.answer_file_id)
     if file is not None:
-        upload = services.gateway.upload_photo if file.kind == "photo" else services.gateway.upload_document
-        attachments.append(await upload(peer, file.filename, bytes(file.content)))
+        attachments.append(
+            await services.gateway.upload(peer, file.kind, file.filename, bytes(file.content))
+        )
     await services.gateway.send(peer, text, attachments=attachments, dedup_key=f"ticket:{ticket.id}:answer")
     if ticket.author is not None and ticket.author.vk_id is not None:
         await services.message(

@@ -181,8 +181,7 @@ async def meeting_time(message: Message, turn: Turn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("meeting.cancel"))
 async def cancel_meeting(event: dict, turn: CallbackTurn) -> None:
-    _, ticket = await turn.services.meetings.mine(turn.actor, int_arg(turn.payload, "m"))
-    await turn.services.meetings.cancel(turn.actor, int_arg(turn.payload, "m"))
+    _, ticket = await turn.services.meetings.cancel(turn.actor, int_arg(turn.payload, "m"))
     await turn.snackbar("Встреча отменена")
     await turn.answer(
         f"Встреча по обращению №{ticket.id} отменена, все предупреждены. Обращение снова ждёт ответа.",
@@ -192,8 +191,7 @@ async def cancel_meeting(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("meeting.extend"))
 async def extend_meeting(event: dict, turn: CallbackTurn) -> None:
-    meeting = await turn.services.meetings.extend(turn.actor, int_arg(turn.payload, "m"))
-    _, ticket = await turn.services.meetings.mine(turn.actor, meeting.id)
+    meeting, ticket = await turn.services.meetings.extend(turn.actor, int_arg(turn.payload, "m"))
     await turn.snackbar(f"Продлено до {show_moment(meeting.ends_at, _zone(turn.services, ticket))}")
 
 

@@ -110,7 +110,8 @@ class MeetingService:
         await self._announce.scheduled(meeting, ticket, before=before)
         return meeting
 
-    async def cancel(self, actor: Actor, meeting_id: int) -> Meeting:
+    async def cancel(self, actor: Actor, meeting_id: int) -> tuple[Meeting, Ticket]:
+        """Cancel a meeting not yet started; the meeting and its ticket (as it was loaded)."""
         meeting, ticket = await self.mine(actor, meeting_id)
         cancelled = await Meeting.filter(id=meeting.id, status=MeetingStatus.SCHEDULED).update(
             status=MeetingStatus.CANCELLED
@@ -120,15 +121,15 @@ class MeetingService:
         await Ticket.filter(id=ticket.id, status=TicketStatus.MEETING).update(status=TicketStatus.OPEN)
         await meeting.refresh_from_db()
         await self._announce.cancelled(meeting, await self._tickets.load(ticket.id))
-        return meeting
+        return meeting, ticket
 
-    async def extend(self, actor: Actor, meeting_id: int) -> Meeting:
-        meeting, _ = await self.mine(actor, meeting_id)
+    async def extend(self, actor: Actor, meeting_id: int) -> tuple[Meeting, Ticket]:
+        meeting, ticket = await self.mine(actor, meeting_id)
         if meeting.status is not MeetingStatus.LIVE:
             raise DomainError("Продлить можно только идущую встречу.")
         meeting.ends_at += EXTENSION
         await Meeting.filter(id=meeting.id, status=MeetingStatus.LIVE).update(ends_at=meeting.ends_at)
-        return meeting
+        return meeting, ticket
 
     async def finish(self, actor: Actor, meeting_id: int) -> Meeting:
         """End a live meeting now: its chat is closed at once."""

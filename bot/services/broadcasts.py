@@ -98,6 +98,15 @@ class Report:
 Progress = Callable[[Broadcast, int], Awaitable[None]]
 
 
+async def _chats_of(audience: Audience, search: str, chat_id: int | None) -> list[Chat]:
+    query = Chat.filter(audience.query, kind__in=HOUSE_KINDS, status=ChatStatus.ACTIVE)
+    if chat_id is not None:
+        query = query.filter(id=chat_id)
+    elif search.strip():
+        query = query.filter(title_key__contains=normalise_title(search))
+    return await query.order_by("title_key", "id")
+
+
 class BroadcastService:
     def __init__(self, messenger: Messenger, clock: Clock, default_timezone: str) -> None:
         self._messenger = messenger
@@ -127,13 +136,7 @@ class BroadcastService:
 
     async def chats(self, actor: Actor, *, search: str = "", chat_id: int | None = None) -> list[Chat]:
         """Active house chats the actor may reach: all, those found by address, or one."""
-        audience = await self.audience(actor)
-        query = Chat.filter(audience.query, kind__in=HOUSE_KINDS, status=ChatStatus.ACTIVE)
-        if chat_id is not None:
-            query = query.filter(id=chat_id)
-        elif search.strip():
-            query = query.filter(title_key__contains=normalise_title(search))
-        return await query.order_by("title_key", "id")
+        return await _chats_of(await self.audience(actor), search, chat_id)
 
     # -- drafting and confirming -------------------------------------------------------------------
 
@@ -157,10 +160,10 @@ class BroadcastService:
                 f"Сообщение длиннее {MAX_TEXT} символов ({len(text)}). Сократите его или разделите на "
                 "две рассылки."
             )
-        chats = await self.chats(actor, search=search, chat_id=chat_id)
+        audience = await self.audience(actor)
+        chats = await _chats_of(audience, search, chat_id)
         if not chats:
             raise DomainError("В выбранных чатах некому отправлять: ни одного действующего чата.")
-        audience = await self.audience(actor)
         scope = "один чат" if chat_id is not None else (f"чаты по запросу «{search}»" if search else audience.name)
         blob = None
         if file is not None:

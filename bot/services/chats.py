@@ -445,12 +445,21 @@ class ChatService:
         rep: RepresentativeSpec,
     ) -> CreationReport:
         """Make the owner of `rep.phone` a representative in each chat, and tell them once."""
-        chats = [await self.chat_for(actor, chat_id) for chat_id in chat_ids]
+        chats: list[Chat] = []
+        municipalities: dict[int, Municipality] = {}  # checked once each
+        for chat_id in chat_ids:
+            chat = await _existing(chat_id)
+            if chat.municipality_id not in municipalities:
+                municipalities[chat.municipality_id] = await require_municipality(
+                    actor, chat.municipality_id
+                )
+            chats.append(chat)
         if not chats:
             raise DomainError("Не выбрано ни одного чата.")
         for chat in chats:
-            municipality = await Municipality.get(id=chat.municipality_id)
-            await self._grant_representative(municipality, chat, rep, actor.person)
+            await self._grant_representative(
+                municipalities[chat.municipality_id], chat, rep, actor.person
+            )
         report = CreationReport()
         await self.announce(
             [c for c in chats if c.status is ChatStatus.ACTIVE], report, sent_by=actor.person

@@ -71,11 +71,14 @@ class PosterService:
         return poster
 
     async def pdf(self, chat: Chat) -> tuple[Poster, bytes]:
-        poster = await self.current(chat)
         municipality = await Municipality.get(id=chat.municipality_id)
+        return await self._pdf(chat, municipality.name)
+
+    async def _pdf(self, chat: Chat, municipality_name: str) -> tuple[Poster, bytes]:
+        poster = await self.current(chat)
         content = PosterContent(
             title=chat.title,
-            municipality=municipality.name,
+            municipality=municipality_name,
             community=self._community,
             invite_link=poster.invite_link,
             code=show_code(poster.code),
@@ -108,7 +111,7 @@ class PosterService:
         used: set[str] = set()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
             for chat in chats:
-                _, pdf = await self.pdf(chat)
+                _, pdf = await self._pdf(chat, municipality.name)
                 archive.writestr(_file_name(chat.title, used), pdf)
         return len(chats), buffer.getvalue()
 

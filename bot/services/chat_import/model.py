@@ -86,6 +86,17 @@ _QUOTES = str.maketrans(
 _SPACES = re.compile(r"\s+")
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with «…» — for quoting a cell in a message."""
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def thousands(number: int) -> str:
+    """«10 000»: digits grouped by a non-breaking space, as Russian texts write them."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
 def normalise_title(title: str) -> str:
     """A title's key for duplicates and search: «Ёлочная  5 — «ЖК»» → «елочная 5 - "жк"».
 

@@ -25,6 +25,8 @@ from bot.services.chat_import.model import (
     TITLE,
     UK,
     ImportFileError,
+    clip,
+    thousands,
 )
 
 MAX_COLUMNS = 64  # columns read from a sheet; the template has 7
@@ -120,7 +122,7 @@ def _table(rows: Iterable[Sequence[object]]) -> list[dict[str, str]]:
     for number, raw in enumerate(rows, start=1):
         if number > MAX_SCANNED_ROWS:
             raise ImportFileError(
-                f"В таблице больше {_thousands(MAX_SCANNED_ROWS)} строк, считая пустые. "
+                f"В таблице больше {thousands(MAX_SCANNED_ROWS)} строк, считая пустые. "
                 "Удалите лишние строки под списком чатов или разделите его на несколько файлов."
             )
         if mapping is None:
@@ -142,7 +144,7 @@ def _table(rows: Iterable[Sequence[object]]) -> list[dict[str, str]]:
             filled += 1
             if filled > MAX_ROWS:
                 raise ImportFileError(
-                    f"В файле больше {_thousands(MAX_ROWS)} чатов. "
+                    f"В файле больше {thousands(MAX_ROWS)} чатов. "
                     "Разделите список на несколько файлов и отправьте их по очереди."
                 )
     if mapping is None:
@@ -188,22 +190,13 @@ def _match_header(cells: list[str]) -> list[tuple[int, str]]:
             + ", ".join(f"«{column}»" for column in missing)
             + ". Первая заполненная строка таблицы должна содержать названия столбцов, "
             + "как в шаблоне; сейчас в ней: "
-            + ", ".join(f"«{_clip(cell)}»" for cell in seen)
+            + ", ".join(f"«{clip(cell, 40)}»" for cell in seen)
             + ". "
             + _TEMPLATE_HINT
         )
     # Every template column is present in every row, blank when the file lacks it.
     mapping = [(found[column], column) for column in COLUMNS if column in found]
     return mapping + [(_ABSENT, column) for column in COLUMNS if column not in found]
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _cell_text(value: object) -> str:

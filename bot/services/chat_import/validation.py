@@ -25,7 +25,9 @@ from bot.services.chat_import.model import (
     ImportPlan,
     RejectedRow,
     RepresentativeSpec,
+    clip,
     normalise_title,
+    thousands,
 )
 from bot.services.phones import InvalidPhone, normalize_phone
 from storage.models import ChatKind, RepresentativeKind
@@ -61,7 +63,6 @@ _REPRESENTATIVE_KINDS = (
 _EXAMPLE_UK = "«+7 912 123-45-67 ООО «УК Комфорт»»"
 _EXAMPLE_OTHER = "«РСО: +7 912 000-11-22 Водоканал»"
 _KINDS_HINT = "укажите УК, Администрация или РСО"
-_MAX_FLATS_TEXT = f"{MAX_FLATS:,}".replace(",", "\u00a0")  # «10 000»
 
 
 def plan_import(rows: Sequence[Mapping[str, str]], existing_title_keys: set[str]) -> ImportPlan:
@@ -87,7 +88,7 @@ def plan_import(rows: Sequence[Mapping[str, str]], existing_title_keys: set[str]
             owner = first_with_title.setdefault(title_key, number)
             if owner != number:
                 reasons.append(
-                    f"Название чата «{_clip(title)}» повторяет строку {owner} — удалите повтор "
+                    f"Название чата «{clip(title, 60)}» повторяет строку {owner} — удалите повтор "
                     "или уточните название (например, добавьте номер подъезда)"
                 )
         admin_phone = _admin_phone(values[ADMIN_PHONE], reasons)
@@ -127,11 +128,6 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _clip(text: str, limit: int = 60) -> str:
-    text = _SPACES.sub(" ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --- columns -----------------------------------------------------------------------------------
 
 
@@ -145,7 +141,7 @@ def _title(raw: str, reasons: list[str]) -> tuple[str, str]:
         return "", ""
     if len(title) > MAX_TITLE:
         reasons.append(
-            f"{TITLE} «{_clip(title)}»: длиннее {MAX_TITLE} символов (сейчас {len(title)}) — "
+            f"{TITLE} «{clip(title, 60)}»: длиннее {MAX_TITLE} символов (сейчас {len(title)}) — "
             "сократите его"
         )
     elif not _HAS_WORD.search(title):
@@ -164,7 +160,7 @@ def _admin_phone(raw: str, reasons: list[str]) -> str | None:
         return None
     phone, reason = _admin_phone_cached(raw)
     if reason:
-        reasons.append(f"{ADMIN_PHONE} «{_clip(raw)}»: {reason}")
+        reasons.append(f"{ADMIN_PHONE} «{clip(raw, 60)}»: {reason}")
     return phone
 
 
@@ -191,7 +187,7 @@ def _chat_kind(raw: str, reasons: list[str]) -> ChatKind | None:
     if not text.strip():
         reasons.append(f"{KIND}: не заполнено — {accepted}")
     else:
-        reasons.append(f"{KIND} «{_clip(raw)}»: такого типа нет — {accepted}")
+        reasons.append(f"{KIND} «{clip(raw, 60)}»: такого типа нет — {accepted}")
     return None
 
 
@@ -214,14 +210,14 @@ def _flats(raw: str, reasons: list[str]) -> int | None:
     match = _FLATS.fullmatch(text)
     if match is None:
         reasons.append(
-            f"{FLATS} «{_clip(raw)}»: нужно целое число квартир, например 120 "
+            f"{FLATS} «{clip(raw, 60)}»: нужно целое число квартир, например 120 "
             "(или оставьте ячейку пустой)"
         )
         return None
     flats = int(match.group(1))
     if not 1 <= flats <= MAX_FLATS:
         reasons.append(
-            f"{FLATS} «{_clip(raw)}»: число квартир должно быть от 1 до {_MAX_FLATS_TEXT} "
+            f"{FLATS} «{clip(raw, 60)}»: число квартир должно быть от 1 до {thousands(MAX_FLATS)} "
             "(или оставьте ячейку пустой)"
         )
         return None
@@ -260,7 +256,7 @@ def _parse_uk_cell(cell: str) -> Parsed:
         label, sep, rest = entry.partition(":")
         if sep and _representative_kind(label)[0] is RepresentativeKind.UK:
             body = rest  # «УК: +7 912 …» in the УК column
-        name = f"{UK} «{_clip(entry)}»"
+        name = f"{UK} «{clip(entry, 60)}»"
         found = _find_phone(body)
         if found is None:
             problems.append(
@@ -286,7 +282,7 @@ def _parse_others_cell(cell: str) -> Parsed:
     for entry in _entries(_ENTRY_SPLIT.split(cell)):
         spec = _parse_other(entry)
         if isinstance(spec, str):
-            problems.append(f"{OTHERS}, запись «{_clip(entry)}»: {spec}")
+            problems.append(f"{OTHERS}, запись «{clip(entry, 60)}»: {spec}")
         else:
             specs.append(spec)
     return tuple(specs), tuple(problems)
@@ -316,7 +312,7 @@ def _parse_other(entry: str) -> RepresentativeSpec | str:
                 f"например {_EXAMPLE_OTHER}"
             )
         return (
-            f"вид «{_clip(label.strip(), 30)}» не распознан — {_KINDS_HINT}, "
+            f"вид «{clip(label.strip(), 30)}» не распознан — {_KINDS_HINT}, "
             f"например {_EXAMPLE_OTHER}"
         )
     if found is None:
@@ -352,7 +348,7 @@ def _organisation(before: str, after: str) -> str | None:
 
 def _phone_problem(found: _Found, organisation: str | None) -> str | None:
     if found.reason:
-        return f"номер «{_clip(found.text, 30)}» — {found.reason}"
+        return f"номер «{clip(found.text, 30)}» — {found.reason}"
     if organisation and _has_phone(organisation):
         return "в одной записи несколько номеров — разделите представителей точкой с запятой «;»"
     if organisation and len(organisation) > MAX_ORGANISATION:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import SandboxConfig
 from .server import Sandbox
+from .world.store import remove_database
 
 DEFAULT_DB = Path("data/sandbox.sqlite3")
 
@@ -19,11 +20,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="the world's SQLite file")
     parser.add_argument("--fresh", action="store_true", help="start from an empty world")
     return parser.parse_args()
-
-
-def remove_world(db: Path) -> None:
-    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        path.unlink(missing_ok=True)
 
 
 async def serve(config: SandboxConfig) -> None:
@@ -39,7 +35,7 @@ async def serve(config: SandboxConfig) -> None:
 def main() -> None:
     args = parse_args()
     if args.fresh:
-        remove_world(args.db)
+        remove_database(args.db)
     args.db.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(SandboxConfig(db_path=args.db, port=args.port)))

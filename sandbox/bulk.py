@@ -7,15 +7,15 @@ from collections.abc import Iterable
 
 from .world import World
 from .world.chat_life import create_chat, invite_link
-from .world.records import CHAT_PEER_OFFSET
 
 
 def create_chats(world: World, titles: Iterable[str]) -> list[tuple[int, int, str]]:
     """Chats owned by the community: (community chat id, peer id, invite link) for each."""
     made = []
-    for title in titles:
-        chat = create_chat(world, title)
-        made.append((chat.id, CHAT_PEER_OFFSET + chat.id, invite_link(world, chat, reset=False)))
+    with world.transaction():  # one commit for them all
+        for title in titles:
+            chat = create_chat(world, title)
+            made.append((chat.id, chat.community_peer_id, invite_link(world, chat, reset=False)))
     return made
 
 

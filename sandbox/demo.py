@@ -14,6 +14,7 @@ import aiohttp
 
 from bot.config import Settings
 from bot.services.tenants import find_or_create_municipality
+from sandbox.world.store import remove_database
 from storage.models import Person, Role, RoleGrant
 
 REGION = "Демо-регион"
@@ -52,8 +53,7 @@ def fresh_start(settings: Settings) -> None:
     if settings.database_url.startswith("sqlite://"):
         files.append(Path(settings.database_url.removeprefix("sqlite://")))
     for path in files:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_database(path)
 
 
 async def seed_demo(base_url: str) -> str:

@@ -113,7 +113,7 @@ class Chats:
         )
         return [PersonChat.from_row(row) for row in rows]
 
-    def show_to_person(self, person_id: int, chat_id: int, from_cmid: int) -> PersonChat:
+    def show_to_person(self, person_id: int, chat_id: int, from_cmid: int) -> None:
         """The person (re)joined: give them their own id for the chat on first join."""
         with self._db.transaction():
             known = self.person_chat(person_id, chat_id)
@@ -133,9 +133,6 @@ class Chats:
                     "(person_id, chat_id, local_id, visible_from_cmid) VALUES (?, ?, ?, ?)",
                     (person_id, chat_id, local_id, from_cmid),
                 )
-        person_chat = self.person_chat(person_id, chat_id)
-        assert person_chat is not None
-        return person_chat
 
     def hide_from_person(self, person_id: int, chat_id: int, until_cmid: int) -> None:
         """The person is out of the chat: they keep the history up to `until_cmid`."""

@@ -59,6 +59,9 @@ class Conversations:
         return None if row is None else Conversation.from_row(row)
 
     def _get_or_create(self, kind: str, target_id: int) -> Conversation:
+        found = self._find(kind, target_id)
+        if found is not None:
+            return found
         with self._db.transaction():
             self._db.execute(
                 "INSERT OR IGNORE INTO conversations (kind, target_id) VALUES (?, ?)",

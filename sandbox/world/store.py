@@ -13,6 +13,12 @@ from .schema import SCHEMA, SCHEMA_VERSION
 Params = Sequence[Any] | dict[str, Any]
 
 
+def remove_database(path: Path) -> None:
+    """Delete an SQLite database with its `-wal` and `-shm` companions."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        file.unlink(missing_ok=True)
+
+
 class Database:
     """Thin helpers over `sqlite3`; every change goes through `transaction()`."""
 
@@ -33,10 +39,12 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic change; nested calls join the outer one. Commits wake the waiters."""
+        """One atomic change; nested calls join the outer one. A commit that changed something
+        wakes the waiters (one that changed nothing has nothing to tell them)."""
         if self._in_transaction:
             yield
             return
+        changes_before = self._conn.total_changes
         self._conn.execute("BEGIN IMMEDIATE")
         self._in_transaction = True
         try:
@@ -48,7 +56,8 @@ class Database:
             self._conn.execute("COMMIT")
         finally:
             self._in_transaction = False
-        self._on_commit()
+        if self._conn.total_changes != changes_before:
+            self._on_commit()
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -16,19 +15,18 @@ from ..stats import Stats
 from ..world import World
 from . import chats, community, messages, uploads
 from .errors import VKError
-from .execute import ExecuteResult, make_execute
+from .execute import ExecuteResult, Method, make_execute
 from .params import Params
 
 log = logging.getLogger(__name__)
 
-Method = Callable[[World, Params], Any]
 METHODS: dict[str, Method] = {
     **community.METHODS,
     **messages.METHODS,
     **chats.METHODS,
     **uploads.METHODS,
 }
-METHODS["execute"] = make_execute(METHODS)
+METHODS["execute"] = make_execute(dict(METHODS))  # inside execute, `execute` is unknown (3)
 
 
 class VkApi:

@@ -116,7 +116,7 @@ def make_execute(methods: Mapping[str, Method]) -> Method:
         results: list[Any] = []
         errors: list[dict[str, Any]] = []
         for call in calls:
-            method = methods.get(call.method) if call.method != "execute" else None
+            method = methods.get(call.method)
             try:
                 if method is None:
                     raise VKError(3)

@@ -218,10 +218,12 @@ def unpin(world: World, params: Params) -> int:
 
 
 def _pinnable(world: World, peer_id: int) -> Conversation:
-    conversation = conversation_with(world, peer_id, gone=927)
-    if conversation.is_chat:
-        require_admin(world, open_chat(world, conversation.target_id, gone=927))
-    return conversation
+    """A dialog, or a chat where the community is an admin (917, 927, 925 otherwise)."""
+    if peer_id > CHAT_PEER_OFFSET:
+        chat = open_chat(world, peer_id - CHAT_PEER_OFFSET, gone=927)
+        require_admin(world, chat)
+        return world.conversations.chat(chat.id)
+    return conversation_with(world, peer_id, gone=927)
 
 
 def send_message_event_answer(world: World, params: Params) -> int:

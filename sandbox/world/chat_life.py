@@ -84,7 +84,7 @@ def pin(world: World, conversation: Conversation, message: Message, actor: int) 
                 "conversation_message_id": message.cmid,
                 "message": message.text,
             }
-            _service(world, world.chats.require(conversation.target_id), actor, action)
+            _post(world, conversation, actor, action)
         else:
             world.people.touch(world.viewers(conversation))
 
@@ -93,11 +93,15 @@ def unpin(world: World, conversation: Conversation, actor: int) -> None:
     with world.transaction():
         world.conversations.set_pinned(conversation.id, None)
         if conversation.is_chat:
-            chat = world.chats.require(conversation.target_id)
-            _service(world, chat, actor, {"type": "chat_unpin_message", "member_id": actor})
+            _post(world, conversation, actor, {"type": "chat_unpin_message", "member_id": actor})
         else:
             world.people.touch(world.viewers(conversation))
 
 
 def _service(world: World, chat: Chat, actor: int, action: dict) -> Message:
-    return world.post(world.conversations.chat(chat.id), NewMessage(from_id=actor, action=action))
+    return _post(world, world.conversations.chat(chat.id), actor, action)
+
+
+def _post(world: World, conversation: Conversation, actor: int, action: dict) -> Message:
+    """A service message (`action`) in a chat's conversation."""
+    return world.post(conversation, NewMessage(from_id=actor, action=action))

@@ -152,6 +152,12 @@ class Stack:
     async def stats(self) -> dict[str, Any]:
         return await self.api("GET", "/sandbox/stats")
 
+    async def download(self, message: Message) -> bytes:
+        """The file attached to a message, as a person would download it."""
+        (attachment,) = message.attachments
+        async with self.http.get(attachment["url"]) as response:
+            return await response.read()
+
     async def faults(self, **settings: Any) -> None:
         await self.api("POST", "/sandbox/faults", settings)
 
@@ -224,6 +230,10 @@ class Person:
 
     async def sms(self) -> list[dict[str, Any]]:
         return await self.stack.sms(self.phone)
+
+    async def open_sms_link(self) -> dict[str, Any]:
+        """Open the link at the end of the latest SMS, as the person would tap it."""
+        return await self.open((await self.sms())[-1]["text"].rsplit(" ", 1)[-1])
 
 
 def bot_settings(database_url: str, sandbox: Sandbox, data_dir: Path) -> Settings:

@@ -10,6 +10,7 @@ from playwright.async_api import Page, expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.screen import Screen
+from tests.e2e.steps import create_chat
 from tests.harness import Person, Stack
 from tests.sandbox.helpers import png
 from tests.test_chat_import import HEADER, xlsx_bytes
@@ -31,17 +32,6 @@ PDF = (  # one page saying «Sample PDF»
 async def describe(stack: Stack, person: Person, note: str) -> None:
     """The note the demo gives each person (their role), shown under the name."""
     await stack.api("PATCH", f"/sandbox/people/{person.id}", {"note": note})
-
-
-async def create_chat(staff: Person, title: str, admin_phone: str) -> None:
-    """A house chat created by dialog, through the people API (setup, not under test here)."""
-    await staff.press("Создать чат")
-    await staff.say(title)
-    await staff.press("Дом")
-    await staff.press("Пропустить")
-    await staff.press("Пропустить")
-    await staff.say(admin_phone)
-    await staff.press("Создать")
 
 
 async def test_staff_writes_start_presses_a_menu_button_and_sees_the_replies(
@@ -155,7 +145,7 @@ async def test_photos_are_shown_and_pdfs_previewed(stack: Stack, page: Page, tmp
 async def test_a_callback_button_shows_the_bots_snackbar(
     stack: Stack, staff: Person, page: Page
 ) -> None:
-    await create_chat(staff, "Садовая 1", admin_phone="+79000000005")
+    await create_chat(staff, "Садовая 1", admin_phone="+79000000005", kind="Дом")
     screen = Screen(page)
     await screen.choose("Борис Петров")
     await screen.press("Список чатов")

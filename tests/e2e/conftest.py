@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import invite_admin
 from sandbox.server import Sandbox
+from tests.e2e.steps import bind_by_sms
 from tests.harness import Person, Stack, bot_settings, sandbox_config
 
 
@@ -37,9 +38,7 @@ async def bind_admin(stack: Stack, person: Person, municipality: str = "Демо
     await invite_admin(
         stack.app.services, phone=person.phone, municipality=municipality, region="Демо-регион"
     )
-    link = (await person.sms())[-1]["text"].rsplit(" ", 1)[-1]
-    await person.open(link)
-    await person.say("Начать")
+    await bind_by_sms(person, "Начать")
 
 
 @pytest.fixture
@@ -54,9 +53,7 @@ async def bind_staff(stack: Stack, admin: Person, person: Person) -> None:
     await admin.press("Пригласить сотрудников")
     await admin.say(person.phone)
     await admin.press("Отправить приглашения")
-    link = (await person.sms())[-1]["text"].rsplit(" ", 1)[-1]
-    await person.open(link)
-    await person.say("Здравствуйте")
+    await bind_by_sms(person)
 
 
 @pytest.fixture

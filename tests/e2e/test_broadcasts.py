@@ -12,8 +12,7 @@ from bot.services.tenants import find_or_create_municipality
 from sandbox.bulk import community_posts_per_chat, create_chats
 from storage.models import BroadcastKind, Chat, ChatKind, ChatStatus
 from tests.e2e.conftest import main_py
-from tests.e2e.test_escalations import bind_by_sms
-from tests.e2e.test_onboarding import create_chat, sandbox_chat
+from tests.e2e.steps import bind_by_sms, create_chat, sandbox_chat
 from tests.harness import Person, Stack
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -58,7 +58,7 @@ async def test_an_admin_who_wrote_to_the_bot_gets_a_vk_message(stack: Stack, sta
     await walk_to_summary(staff, title="Невский 124", admin_phone="+79000000003")
     await staff.press("Создать")
     assert "получил SMS со ссылкой" in (await staff.last()).text  # unknown phone → SMS
-    await vera.open((await vera.sms())[-1]["text"].rsplit(" ", 1)[-1])
+    await vera.open_sms_link()
     await vera.say("Я здесь")
     # Now the bot knows her: the next chat reaches her in VK, without SMS.
     await walk_to_summary(staff, title="Невский 126", admin_phone="+79000000003")

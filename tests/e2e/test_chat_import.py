@@ -21,9 +21,7 @@ BAD_ROWS = [
 
 
 async def download(stack: Stack, message: Message) -> openpyxl.Workbook:
-    (attachment,) = message.attachments
-    async with stack.http.get(attachment["url"]) as response:
-        return openpyxl.load_workbook(io.BytesIO(await response.read()))
+    return openpyxl.load_workbook(io.BytesIO(await stack.download(message)))
 
 
 async def test_template_then_preview_then_create_with_progress_and_report(

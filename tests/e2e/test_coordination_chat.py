@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import bind_staff
+from tests.e2e.steps import create_chat
 from tests.harness import Person, Stack
 
 
-async def test_staff_and_chat_admins_get_the_one_coordination_chat(stack: Stack, admin: Person) -> None:
-    boris = await stack.person("Борис Петров", "+79000000002")
-    await bind_staff(stack, admin, boris)
+async def test_staff_and_chat_admins_get_the_one_coordination_chat(stack: Stack, staff: Person) -> None:
+    boris = staff
     welcome = await boris.last()
     assert "Чат сотрудников и администраторов чатов" in welcome.text
     (coordination,) = [c for c in await stack.api("GET", "/sandbox/chats") if c["title"] == "Координация: Демо-город"]
     assert coordination["invite_link"] in welcome.text
 
-    await boris.press("Создать чат")
-    for step in ("Садовая 1",):
-        await boris.say(step)
-    await boris.press("Дом")
-    await boris.press("Пропустить")
-    await boris.press("Пропустить")
-    await boris.say("+79000000005")
-    await boris.press("Создать")
+    await create_chat(boris, "Садовая 1", "+79000000005", kind="Дом")
     gleb = await stack.person("Глеб Орлов", "+79000000005")
-    await gleb.open((await gleb.sms())[-1]["text"].rsplit(" ", 1)[-1])
+    await gleb.open_sms_link()
     gleb_welcome, _first_step = await gleb.say("Здравствуйте")
     assert coordination["invite_link"] in gleb_welcome.text
     titles = [c["title"] for c in await stack.api("GET", "/sandbox/chats")]

@@ -15,7 +15,7 @@ import pytest
 
 from bot.services.access import load_actor
 from bot.services.errors import AccessDenied, DomainError
-from tests.e2e.test_onboarding import create_chat, sandbox_chat
+from tests.e2e.steps import bind_by_sms, create_chat, sandbox_chat
 from tests.harness import Person, Stack
 from tests.sandbox.helpers import png
 
@@ -32,11 +32,6 @@ class House:
     chat: dict
     admin_peer: int  # the house chat as the admin sees it
     resident_peer: int
-
-
-async def bind_by_sms(person: Person) -> None:
-    await person.open((await person.sms())[-1]["text"].rsplit(" ", 1)[-1])
-    await person.say("Здравствуйте")
 
 
 @pytest.fixture

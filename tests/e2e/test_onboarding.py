@@ -11,38 +11,18 @@ import pypdfium2
 import zxingcpp
 from pypdf import PdfReader
 
-from tests.harness import Message, Person, Stack
+from tests.e2e.steps import bind_by_sms, create_chat, sandbox_chat
+from tests.harness import Person, Stack
 
 TITLE = "Плесецкая 16, 7 подъезд"
-
-
-async def create_chat(staff: Person, title: str, admin_phone: str) -> None:
-    await staff.press("Создать чат")
-    await staff.say(title)
-    await staff.press("Подъезд")
-    await staff.press("Пропустить")
-    await staff.press("Пропустить")
-    await staff.say(admin_phone)
-    await staff.press("Создать")
-
-
-async def sandbox_chat(stack: Stack, title: str) -> dict:
-    return next(c for c in await stack.api("GET", "/sandbox/chats") if c["title"] == title)
 
 
 async def chat_admin(stack: Stack, staff: Person, title: str = TITLE) -> Person:
     """A chat admin reached by SMS (no VK dialog yet) who opens the link and writes."""
     gleb = await stack.person("Глеб Орлов", "+79000000005")
     await create_chat(staff, title, gleb.phone)
-    await gleb.open((await gleb.sms())[-1]["text"].rsplit(" ", 1)[-1])
-    await gleb.say("Здравствуйте")
+    await bind_by_sms(gleb)
     return gleb
-
-
-async def download(stack: Stack, message: Message) -> bytes:
-    (attachment,) = message.attachments
-    async with stack.http.get(attachment["url"]) as response:
-        return await response.read()
 
 
 def qr_of(pdf: bytes) -> str:
@@ -68,7 +48,7 @@ async def test_a_chat_admin_walks_every_step(stack: Stack, staff: Person) -> Non
 
     step3 = (await gleb.press("Готово"))[-1]
     assert "Шаг 3 из 4" in step3.text and "Код проверки на нём" in step3.text
-    pdf = await download(stack, step3)
+    pdf = await stack.download(step3)
     page_text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert TITLE in page_text and "Домовые чаты" in page_text and "Код проверки" in page_text
     assert qr_of(pdf) == chat["invite_link"]
@@ -117,7 +97,7 @@ async def test_poster_codes_verify_and_go_stale_after_a_link_reset(stack: Stack,
     poster = await staff.last()
     code = poster.text.split("код проверки ")[1].rstrip(".")
     old_link = (await sandbox_chat(stack, TITLE))["invite_link"]
-    assert qr_of(await download(stack, poster)) == old_link
+    assert qr_of(await stack.download(poster)) == old_link
 
     vera = await stack.person("Вера Иванова", "+79000000003")
     (genuine,) = await vera.say(code)
@@ -190,7 +170,7 @@ async def test_staff_download_every_poster_in_one_archive(stack: Stack, staff: P
     await stack.finish_background_work()
     archive = await staff.last()
     assert "объявления всех чатов (2)" in archive.text
-    with zipfile.ZipFile(io.BytesIO(await download(stack, archive))) as content:
+    with zipfile.ZipFile(io.BytesIO(await stack.download(archive))) as content:
         assert sorted(content.namelist()) == ["Невский 124.pdf", "Садовая 1.pdf"]
         links = {c["title"]: c["invite_link"] for c in await stack.api("GET", "/sandbox/chats")}
         assert qr_of(content.read("Садовая 1.pdf")) == links["Садовая 1"]

@@ -10,21 +10,12 @@ import pytest
 from bot.services.access import load_actor
 from bot.services.errors import AccessDenied
 from tests.e2e.conftest import bind_admin, bind_staff
+from tests.e2e.steps import create_chat
 from tests.harness import Message, Person, Stack
 
 
 def listing(messages: list[Message]) -> Message:
     return next(m for m in messages if "Итого" in m.text or "найдено" in m.text)
-
-
-async def create_chat(staff: Person, title: str, admin_phone: str = "+79000000005") -> None:
-    await staff.press("Создать чат")
-    await staff.say(title)
-    await staff.press("Дом")
-    await staff.press("Пропустить")
-    await staff.press("Пропустить")
-    await staff.say(admin_phone)
-    await staff.press("Создать")
 
 
 async def test_staff_list_shows_statuses_resends_and_removes(stack: Stack, admin: Person) -> None:
@@ -58,7 +49,7 @@ async def test_staff_list_shows_statuses_resends_and_removes(stack: Stack, admin
 async def test_chat_list_pages_search_card_and_export(stack: Stack, staff: Person) -> None:
     streets = ["Плесецкая 16", "Плесецкая 18", "Невский 124", "Садовая 1", "Садовая 3", "Лиговский 10"]
     for title in streets:
-        await create_chat(staff, title)
+        await create_chat(staff, title, kind="Дом")
     first = listing(await staff.press("Список чатов"))
     assert "Итого: 6 чатов" in first.text and "Страница 1 из 2" in first.text
     assert first.buttons == ["1", "2", "3", "4", "5", "· 1 ·", "›"]
@@ -77,16 +68,14 @@ async def test_chat_list_pages_search_card_and_export(stack: Stack, staff: Perso
     assert "+7 900 000-00-05 (приглашение отправлено)" in card.text
 
     (export,) = await staff.press("Выгрузить в Excel")
-    (attachment,) = export.attachments
-    async with stack.http.get(attachment["url"]) as response:
-        book = openpyxl.load_workbook(io.BytesIO(await response.read()))
+    book = openpyxl.load_workbook(io.BytesIO(await stack.download(export)))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Название чата"
     assert sorted(r[0] for r in rows[1:]) == sorted(streets)
 
 
 async def test_card_actions_resend_change_admin_and_representative(stack: Stack, staff: Person) -> None:
-    await create_chat(staff, "Плесецкая 16")
+    await create_chat(staff, "Плесецкая 16", kind="Дом")
     await staff.press("Список чатов")
     await staff.press("1")
     await staff.press("Отправить повторно")
@@ -116,7 +105,7 @@ async def test_card_actions_resend_change_admin_and_representative(stack: Stack,
 
 async def test_representative_for_every_found_chat(stack: Stack, staff: Person) -> None:
     for title in ("Плесецкая 16", "Плесецкая 18", "Невский 124"):
-        await create_chat(staff, title)
+        await create_chat(staff, title, kind="Дом")
     await staff.press("Список чатов")
     await staff.say("плесецкая")
     (question,) = await staff.press("Назначить представителя найденным")
@@ -130,7 +119,7 @@ async def test_representative_for_every_found_chat(stack: Stack, staff: Person) 
 
 
 async def test_another_municipality_sees_none_of_it(stack: Stack, staff: Person) -> None:
-    await create_chat(staff, "Плесецкая 16")
+    await create_chat(staff, "Плесецкая 16", kind="Дом")
     other_admin = await stack.person("Ольга Другая", "+79000000020")
     await bind_admin(stack, other_admin, municipality="Другой город")
     screen = listing(await other_admin.press("Список чатов"))

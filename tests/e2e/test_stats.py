@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from PIL import Image
 
-from tests.e2e.test_onboarding import TITLE, create_chat, download, sandbox_chat
+from tests.e2e.steps import create_chat, sandbox_chat
+from tests.e2e.test_onboarding import TITLE
 from tests.harness import Person, Stack
 
 COORDINATION = "Координация: Демо-город"
@@ -43,7 +44,7 @@ async def test_staff_see_the_counts_the_chart_and_the_spreadsheet(
     assert summary.buttons == ["Выгрузить статистику"]
 
     (export,) = await staff.press("Выгрузить статистику")
-    sheet = load_workbook(io.BytesIO(await download(stack, export))).active
+    sheet = load_workbook(io.BytesIO(await stack.download(export))).active
     header, *rows, totals = [list(row) for row in sheet.iter_rows(values_only=True)]
     messages = header.index("Сообщений")
     assert [row[0] for row in rows] == [TITLE]
@@ -56,7 +57,7 @@ async def test_staff_see_the_counts_the_chart_and_the_spreadsheet(
     assert f"Статистика чата «{TITLE}», за 7 дней" in chat.text
     assert "Сообщений: 7, писали 3 человека" in chat.text
     assert chat.attachments[0]["type"] == "photo"
-    chart = Image.open(io.BytesIO(await download(stack, chat)))
+    chart = Image.open(io.BytesIO(await stack.download(chat)))
     assert (chart.format, chart.size) == ("PNG", (1200, 600))
 
 

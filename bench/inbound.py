@@ -24,7 +24,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from pydantic import SecretStr
 from vkbottle import API, Bot
 from vkbottle.bot import Message
@@ -38,6 +37,7 @@ from sandbox.config import SandboxConfig
 from sandbox.server import Sandbox
 from sandbox.world.conversations import NewMessage
 from storage.db import close_database, init_database
+from storage.throwaway import create_database, drop_database
 from storage.models import Chat, ChatDayStat, ChatKind, ChatStatus
 
 CHATS = 50
@@ -148,23 +148,6 @@ async def whole_bot(tmp: str, database_url: str, count: int) -> tuple[float, boo
     return count / elapsed, counted == count
 
 
-async def postgres_database() -> tuple[str, str] | None:
-    server = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
-    if not server:
-        return None
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return server, server.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def drop_postgres(server: str, url: str) -> None:
-    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    await admin.close()
-
-
 async def memory_with_many_chats(tmp: str, chats: int) -> float:
     """Resident memory (MB) of `python main.py` with `chats` chats in its database."""
     database_url = f"sqlite://{tmp}/memory.sqlite3"
@@ -202,6 +185,7 @@ async def main_async(count: int, chats: int, rounds: int) -> dict[str, Any]:
     """Baseline and bot are measured alternately, `rounds` times; medians are reported."""
     figures: dict[str, Any] = {"messages": count, "rounds": rounds}
     with tempfile.TemporaryDirectory() as tmp:
+        server = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
         bare: list[float] = []
         sqlite: list[float] = []
         postgres: list[float] = []
@@ -211,12 +195,12 @@ async def main_async(count: int, chats: int, rounds: int) -> dict[str, Any]:
             rate, ok = await whole_bot(tmp, f"sqlite://{tmp}/bot-{round_}.sqlite3", count)
             sqlite.append(rate)
             exact &= ok
-            pg = await postgres_database()
-            if pg is not None:
+            if server:
+                url = await create_database(server, "bench")
                 try:
-                    rate, ok = await whole_bot(tmp, pg[1], count)
+                    rate, ok = await whole_bot(tmp, url, count)
                 finally:
-                    await drop_postgres(*pg)
+                    await drop_database(server, url)
                 postgres.append(rate)
                 exact &= ok
         baseline = statistics.median(bare)

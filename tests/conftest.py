@@ -8,14 +8,14 @@ the run instead.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit, urlunsplit
+from contextlib import asynccontextmanager
+from pathlib import Path
 
-import asyncpg
 import pytest
 
 from storage.db import close_database, init_database
+from storage.throwaway import create_database, drop_database
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -59,45 +59,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-async def _admin(url: str) -> asyncpg.Connection:
-    return await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
-
-
-async def create_postgres_database() -> str:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    conn = await _admin(POSTGRES_URL)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return _with_database(POSTGRES_URL, name)
-
-
-async def drop_postgres_database(url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    conn = await _admin(POSTGRES_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-@pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+@asynccontextmanager
+async def empty_database(backend: str, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database URL (not opened): SQLite in tmp_path, or a throwaway PG database."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         yield f"sqlite://{tmp_path / 'bot.sqlite3'}"
         return
-    url = await create_postgres_database()
+    url = await create_database(POSTGRES_URL, "t")
     try:
         yield url
     finally:
-        await drop_postgres_database(url)
+        await drop_database(POSTGRES_URL, url)
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

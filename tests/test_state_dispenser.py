@@ -6,12 +6,14 @@ A dispenser that passes these can replace another without the bot noticing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from vkbottle import ABCStateDispenser, BaseStateGroup, BuiltinStateDispenser
 
 from storage.db import close_database, init_database
 from storage.dialog_state import DatabaseStateDispenser
+from tests.conftest import BACKENDS, empty_database
 
 
 class Flow(BaseStateGroup):
@@ -19,16 +21,18 @@ class Flow(BaseStateGroup):
     SECOND = "second"
 
 
-@pytest.fixture(params=["memory", "database"])
-async def dispenser(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[ABCStateDispenser]:
+@pytest.fixture(params=["memory", *BACKENDS])
+async def dispenser(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ABCStateDispenser]:
+    """The same contract for vkbottle's in-memory dispenser and ours on each database."""
     if request.param == "memory":
         yield BuiltinStateDispenser()
         return
-    await init_database(database_url)
-    try:
-        yield DatabaseStateDispenser()
-    finally:
-        await close_database()
+    async with empty_database(request.param, tmp_path) as url:
+        await init_database(url)
+        try:
+            yield DatabaseStateDispenser()
+        finally:
+            await close_database()
 
 
 async def test_unknown_key_has_no_state(dispenser: ABCStateDispenser) -> None:

@@ -30,17 +30,24 @@ from pathlib import Path
 import aiohttp
 
 from bench.common import VK_RATE as RATE
-from bench.common import least_seconds, report
+from bench.common import (
+    STAFF_VK_ID,
+    bench_staff,
+    least_seconds,
+    report,
+    reset_sandbox_stats,
+    sandbox_stats,
+    store_house_chats,
+)
 from bot.services.access import load_actor
 from bot.services.broadcasts import BroadcastService
-from bot.services.tenants import find_or_create_municipality
 from bot.vk.gateway import VkGateway, bulk_priority
 from bot.vk.rate_limit import RateLimiter
 from sandbox.bulk import community_posts_per_chat, create_chats, pinned_chats
 from sandbox.config import SandboxConfig
 from sandbox.server import Sandbox
 from storage.db import close_database, init_database
-from storage.models import BroadcastKind, Chat, ChatKind, ChatStatus, Person, Role, RoleGrant
+from storage.models import BroadcastKind
 
 ROOT = Path(__file__).resolve().parents[1]
 NOON_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # 12:00 in Moscow: no quiet hours
@@ -49,15 +56,6 @@ NOON_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # 12:00 in Moscow:
 class FixedClock:
     def now(self) -> datetime:
         return NOON_UTC
-
-
-async def _stats(base: str, reset: bool = False) -> dict:  # type: ignore[type-arg]
-    async with aiohttp.ClientSession() as http:
-        if reset:
-            await http.post(f"{base}/sandbox/stats/reset")
-            return {}
-        async with http.get(f"{base}/sandbox/stats") as response:
-            return await response.json()
 
 
 async def one_call_per_chat(gateway: VkGateway, peers: list[int]) -> float:
@@ -162,40 +160,32 @@ async def main_async(chats: int, baseline: int, emergency: int, busy: int) -> di
         gateway = VkGateway(token=setup.config.token, group_id=setup.config.group_id,
                             api_url=f"{base}/method/", limiter=RateLimiter(RATE))
         try:
-            municipality = await find_or_create_municipality("Бенч-город", "Бенч-регион")
-            staff = await Person.create(vk_id=999, phone="+79990000000")
-            await RoleGrant.create(person=staff, role=Role.STAFF, municipality=municipality)
+            municipality, _ = await bench_staff()
             for group, chats_made in made.items():
-                if group == "dialog":
-                    continue
-                await Chat.bulk_create(
-                    [Chat(municipality=municipality, title=f"{group} {i}", title_key=f"{group} {i}",
-                          kind=ChatKind.HOUSE, status=ChatStatus.ACTIVE, vk_chat_id=chat_id,
-                          peer_id=peer, invite_link=link)
-                     for i, (chat_id, peer, link) in enumerate(chats_made)],
-                    batch_size=1000,
-                )
+                if group != "dialog":
+                    titles = [f"{group} {i}" for i in range(len(chats_made))]
+                    await store_house_chats(municipality, titles, chats_made)
             service = BroadcastService(gateway, FixedClock(), "Europe/Moscow")
 
-            await _stats(base, reset=True)
+            await reset_sandbox_stats(base)
             per_chat_s = await one_call_per_chat(gateway, [peer for _, peer, _ in made["baseline"]])
-            per_chat_calls = (await _stats(base))["calls"].get("messages.send", 0)
+            per_chat_calls = (await sandbox_stats(base))["calls"].get("messages.send", 0)
 
             await asyncio.sleep(1.1)  # a fresh rate window for each measurement
-            small_s = await broadcast(service, 999, "small")
+            small_s = await broadcast(service, STAFF_VK_ID, "small")
             reply_peer = made["dialog"][0][1]
             await asyncio.sleep(1.1)
             idle = await idle_replies(gateway, reply_peer)
             await asyncio.sleep(1.1)
-            await _stats(base, reset=True)
-            large_s = await broadcast(service, 999, "large")
-            stats = await _stats(base)
+            await reset_sandbox_stats(base)
+            large_s = await broadcast(service, STAFF_VK_ID, "large")
+            stats = await sandbox_stats(base)
             await asyncio.sleep(1.1)
-            _, during = await broadcast_with_replies(service, gateway, 999, "busy", reply_peer)
+            _, during = await broadcast_with_replies(service, gateway, STAFF_VK_ID, "busy", reply_peer)
             await asyncio.sleep(1.1)
-            await _stats(base, reset=True)
-            emergency_s = await broadcast(service, 999, "pinned", BroadcastKind.EMERGENCY)
-            emergency_calls = (await _stats(base))["calls"]
+            await reset_sandbox_stats(base)
+            emergency_s = await broadcast(service, STAFF_VK_ID, "pinned", BroadcastKind.EMERGENCY)
+            emergency_calls = (await sandbox_stats(base))["calls"]
         finally:
             await gateway.close()
             await close_database()

@@ -19,24 +19,22 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import aiohttp
 import openpyxl
 
 from bench.common import VK_RATE as RATE
-from bench.common import least_seconds, report
+from bench.common import bench_staff, least_seconds, report, reset_sandbox_stats, sandbox_stats
 from bot.clock import SystemClock
 from bot.services.chat_import import COLUMNS, plan_import, read_table
 from bot.services.chats import ChatService, CreationReport, NewChat
 from bot.services.invitations import InvitationService
 from bot.services.notify import Notifier
-from bot.services.tenants import find_or_create_municipality
 from bot.sms import OutboxSms
 from bot.vk.gateway import VkGateway, bulk_priority
 from bot.vk.rate_limit import RateLimiter
 from sandbox.config import SandboxConfig
 from sandbox.server import Sandbox
 from storage.db import close_database, init_database
-from storage.models import ChatKind, Person, Role, RoleGrant
+from storage.models import ChatKind
 
 
 
@@ -107,9 +105,7 @@ async def creation(chats: int) -> dict[str, float]:
         )
         try:
             service = await _chat_service(gateway, sandbox)
-            municipality = await find_or_create_municipality("Бенч-город", "Бенч-регион")
-            staff = await Person.create(vk_id=999, phone="+79990000000")
-            await RoleGrant.create(person=staff, role=Role.STAFF, municipality=municipality)
+            municipality, staff = await bench_staff()
             stored = [
                 await service.store(
                     municipality,
@@ -118,14 +114,14 @@ async def creation(chats: int) -> dict[str, float]:
                 )
                 for i in range(chats)
             ]
-            await _reset_stats(sandbox)
+            await reset_sandbox_stats(sandbox.base_url)
             report = CreationReport()
             started = time.perf_counter()
             with bulk_priority():
                 for chat in stored:
                     await service.provision(chat, report)
             elapsed = time.perf_counter() - started
-            stats = await _stats(sandbox)
+            stats = await sandbox_stats(sandbox.base_url)
         finally:
             await gateway.close()
             await close_database()
@@ -160,17 +156,6 @@ async def _chat_service(gateway: VkGateway, sandbox: Sandbox) -> ChatService:
         notifier=Notifier(gateway, invitations),
         clock=SystemClock(),
     )
-
-
-async def _stats(sandbox: Sandbox) -> dict:  # type: ignore[type-arg]
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{sandbox.base_url}/sandbox/stats") as response:
-            return await response.json()
-
-
-async def _reset_stats(sandbox: Sandbox) -> None:
-    async with aiohttp.ClientSession() as http:
-        await http.post(f"{sandbox.base_url}/sandbox/stats/reset")
 
 
 def main() -> None:

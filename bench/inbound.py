@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from vkbottle import API, Bot
 from vkbottle.bot import Message
 
-from bench.common import report
+from bench.common import report, store_house_chats
 from bot.app import BotApp
 from bot.config import Settings
 from bot.services.tenants import find_or_create_municipality
@@ -127,12 +127,9 @@ async def whole_bot(tmp: str, database_url: str, count: int) -> tuple[float, boo
     await app.start()
     try:
         municipality = await find_or_create_municipality("Бенч-город", "Бенч-регион")
-        made = create_chats(sandbox.world, [f"Чат {i}" for i in range(CHATS)])
-        await Chat.bulk_create([
-            Chat(municipality=municipality, title=f"Чат {i}", title_key=f"чат {i}", kind=ChatKind.HOUSE,
-                 status=ChatStatus.ACTIVE, vk_chat_id=chat_id, peer_id=peer, invite_link=link)
-            for i, (chat_id, peer, link) in enumerate(made)
-        ])
+        titles = [f"Чат {i}" for i in range(CHATS)]
+        made = create_chats(sandbox.world, titles)
+        await store_house_chats(municipality, titles, made)
         chat_ids = [chat_id for chat_id, _, _ in made]
         people = _people_in_chats(sandbox, chat_ids)
         await asyncio.sleep(0.5)

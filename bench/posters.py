@@ -20,13 +20,12 @@ import time
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from bench.common import report
+from bench.common import bench_staff, report
 from bot.services.access import load_actor
 from bot.services.poster_pdf import PosterContent, render_poster
 from bot.services.posters import PosterService
-from bot.services.tenants import find_or_create_municipality
 from storage.db import close_database, init_database
-from storage.models import Chat, ChatKind, ChatStatus, Person, Role, RoleGrant
+from storage.models import Chat, ChatKind, ChatStatus
 
 
 def baseline_page() -> bytes:
@@ -76,9 +75,7 @@ async def archive(chats: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         await init_database(f"sqlite://{tmp}/bot.sqlite3")
         try:
-            municipality = await find_or_create_municipality("Бенч-город", "Бенч-регион")
-            staff = await Person.create(vk_id=999, phone="+79990000000")
-            await RoleGrant.create(person=staff, role=Role.STAFF, municipality=municipality)
+            municipality, staff = await bench_staff()
             await Chat.bulk_create(
                 [
                     Chat(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
+from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
 from bot.keyboards.chats import chat_kind_keyboard, edit_fields_keyboard, skip_keyboard, summary_keyboard
 from bot.keyboards.common import cancel_keyboard
@@ -15,7 +16,7 @@ from bot.services.access import working_municipality
 from bot.services.chat_import.model import MAX_TITLE
 from bot.services.chats import KIND_TITLES, NewChat
 from bot.services.notify import Delivery
-from bot.services.phones import InvalidPhone, format_phone, normalize_phone
+from bot.services.phones import format_phone
 from bot.states import ChatCreate
 from storage.models import ChatKind
 
@@ -144,10 +145,8 @@ async def photo(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(ChatCreate.ADMIN_PHONE))
 async def admin_phone(message: Message, turn: Turn) -> None:
-    try:
-        phone = normalize_phone(message.text or "")
-    except InvalidPhone as exc:
-        await turn.answer(f"{exc} Пример: +7 912 123-45-67.", keyboard=cancel_keyboard())
+    phone = await phone_or_ask_again(turn, message.text, keyboard=cancel_keyboard())
+    if phone is None:
         return
     await _summary(turn, {**turn.data, "admin_phone": phone, "editing": False})
 

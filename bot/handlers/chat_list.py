@@ -7,6 +7,7 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
 from bot import texts
+from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
 from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard
 from bot.keyboards.common import cancel_keyboard
@@ -29,7 +30,7 @@ from bot.services.uptake import uptake_of
 from bot.services.invitations import PERSON_STATUS_TITLES
 from bot.services.notify import Delivery
 from bot.services.paging import Page
-from bot.services.phones import InvalidPhone, format_phone, normalize_phone
+from bot.services.phones import format_phone
 from bot.states import ChangeAdmin, ChatList
 from bot.vk.gateway import bulk_priority
 from storage.models import ChatStatus, OnboardingStep
@@ -227,10 +228,8 @@ async def ask_new_admin(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.private_message(StateRule(ChangeAdmin.PHONE))
 async def change_admin(message: Message, turn: Turn) -> None:
-    try:
-        phone = normalize_phone(message.text or "")
-    except InvalidPhone as exc:
-        await turn.answer(f"{exc} Пример: +7 912 123-45-67.", keyboard=cancel_keyboard())
+    phone = await phone_or_ask_again(turn, message.text, keyboard=cancel_keyboard())
+    if phone is None:
         return
     delivery = await turn.services.chats.change_admin(turn.actor, int(turn.data["chat_id"]), phone)
     await turn.clear_state()

@@ -7,6 +7,7 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
+from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
 from bot.keyboards.chats import (
     confirm_representative_keyboard,
@@ -22,7 +23,7 @@ from bot.services.chat_import import RepresentativeSpec
 from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.services.errors import DomainError
 from bot.services.notify import Delivery
-from bot.services.phones import InvalidPhone, format_phone, normalize_phone
+from bot.services.phones import format_phone
 from bot.states import AssignRepresentative, ChatList
 from storage.models import RepresentativeKind
 
@@ -106,10 +107,8 @@ async def organisation(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(AssignRepresentative.PHONE))
 async def phone(message: Message, turn: Turn) -> None:
-    try:
-        number = normalize_phone(message.text or "")
-    except InvalidPhone as exc:
-        await turn.answer(f"{exc} Пример: +7 912 123-45-67.", keyboard=cancel_keyboard())
+    number = await phone_or_ask_again(turn, message.text, keyboard=cancel_keyboard())
+    if number is None:
         return
     data = {**turn.data, "phone": number}
     await turn.set_state(AssignRepresentative.CONFIRM, **data)

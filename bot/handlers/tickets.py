@@ -9,6 +9,7 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
+from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
 from bot.handlers.ticket_views import (
     meeting_controls,
@@ -36,7 +37,7 @@ from bot.services.access import STAFF_ROLES, working_municipality
 from bot.services.errors import DomainError
 from bot.services.official import official_message
 from bot.services.paging import Page
-from bot.services.phones import InvalidPhone, format_phone, normalize_phone
+from bot.services.phones import format_phone
 from bot.services.schedule import FORMAT_HINT, parse_meeting_time, show_moment
 from bot.services.tickets import MAX_ANSWER, Attachment, TicketFilter
 from bot.states import Reassign, RepAnswer, RepMeeting
@@ -302,10 +303,8 @@ async def ask_reassign(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.private_message(StateRule(Reassign.PHONE))
 async def reassign(message: Message, turn: Turn) -> None:
-    try:
-        phone = normalize_phone(message.text or "")
-    except InvalidPhone as exc:
-        await turn.answer(f"{exc} Пример: +7 912 123-45-67.")
+    phone = await phone_or_ask_again(turn, message.text, keyboard=None)
+    if phone is None:
         return
     ticket = await turn.services.tickets.reassign(turn.actor, int(turn.data["ticket_id"]), phone)
     await turn.clear_state()

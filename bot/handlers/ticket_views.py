@@ -36,6 +36,12 @@ def notice_keyboard(ticket: Ticket) -> str:
     )
 
 
+async def tell_author(services: Services, ticket: Ticket, text: str) -> None:
+    """A message to the chat admin who raised the ticket, if they use VK."""
+    if ticket.author is not None and ticket.author.vk_id is not None:
+        await services.message(ticket.author.vk_id, text)
+
+
 async def notify_representative(services: Services, ticket: Ticket) -> bool:
     """The notice with [Ответить] [Назначить онлайн-встречу]; False if VK could not deliver it
     (then an SMS link goes out and staff are warned)."""
@@ -70,12 +76,12 @@ async def _warn_staff(services: Services, ticket: Ticket) -> None:
     for person in await municipality_staff(ticket.municipality_id):
         if person.vk_id is not None:
             await services.message(person.vk_id, text)
-    if ticket.author is not None and ticket.author.vk_id is not None:
-        await services.message(
-            ticket.author.vk_id,
-            f"Представитель по обращению №{ticket.id} пока не получает сообщения бота. "
-            "Мы отправили ему SMS и предупредили муниципалитет.",
-        )
+    await tell_author(
+        services,
+        ticket,
+        f"Представитель по обращению №{ticket.id} пока не получает сообщения бота. "
+        "Мы отправили ему SMS и предупредили муниципалитет.",
+    )
 
 
 async def source_of(services: Services, ticket: Ticket) -> str:
@@ -93,11 +99,12 @@ async def publish_answer(services: Services, ticket: Ticket) -> None:
             await services.gateway.upload(peer, file.kind, file.filename, bytes(file.content))
         )
     await services.gateway.send(peer, text, attachments=attachments, dedup_key=f"ticket:{ticket.id}:answer")
-    if ticket.author is not None and ticket.author.vk_id is not None:
-        await services.message(
-            ticket.author.vk_id,
-            f"Представитель ответил на обращение №{ticket.id} — ответ опубликован в чате «{ticket.chat.title}».",
-        )
+    await tell_author(
+        services,
+        ticket,
+        f"Представитель ответил на обращение №{ticket.id} — ответ опубликован в чате "
+        f"«{ticket.chat.title}».",
+    )
 
 
 def open_link_keyboard(link: str) -> str:
@@ -150,7 +157,7 @@ class ChatAnnouncer:
     async def scheduled(self, meeting: Meeting, ticket: Ticket, *, before: object | None) -> None:
         when = self._when(meeting, ticket)
         moved = "перенесена: теперь" if before is not None else "назначена на"
-        lead = int(self.services.meetings.link_lead.total_seconds() // 60)
+        lead = self.services.meetings.link_lead_minutes
         key = f"meeting:{meeting.id}:scheduled:{meeting.starts_at.isoformat()}"
         await self._house(
             ticket,
@@ -159,25 +166,20 @@ class ChatAnnouncer:
             "присоединяйтесь, если вопрос вас касается.",
             f"{key}:house",
         )
-        if ticket.author is not None and ticket.author.vk_id is not None:
-            await self.services.message(
-                ticket.author.vk_id,
-                f"Встреча по обращению №{ticket.id} {moved} {when}.",
-            )
+        await tell_author(self.services, ticket, f"Встреча по обращению №{ticket.id} {moved} {when}.")
 
     async def cancelled(self, meeting: Meeting, ticket: Ticket) -> None:
         await self._house(
             ticket, f"Онлайн-встреча по вопросу «{ticket.question[:200]}» отменена.",
             f"meeting:{meeting.id}:cancelled:house",
         )
-        if ticket.author is not None and ticket.author.vk_id is not None:
-            await self.services.message(ticket.author.vk_id, f"Встреча по обращению №{ticket.id} отменена.")
+        await tell_author(self.services, ticket, f"Встреча по обращению №{ticket.id} отменена.")
 
     async def opened(self, meeting: Meeting, ticket: Ticket) -> None:
         link = meeting.invite_link or ""
         await self._house(
             ticket,
-            f"Через {int(self.services.meetings.link_lead.total_seconds() // 60)} минут начинается "
+            f"Через {self.services.meetings.link_lead_minutes} минут начинается "
             f"онлайн-встреча по вопросу «{ticket.question[:200]}». Чат обсуждения: {link}",
             f"meeting:{meeting.id}:opened:house",
         )

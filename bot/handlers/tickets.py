@@ -171,7 +171,7 @@ async def meeting_time(message: Message, turn: Turn) -> None:
     else:
         meeting = await turn.services.meetings.schedule(turn.actor, ticket.id, starts)
     await turn.clear_state()
-    lead = int(turn.services.meetings.link_lead.total_seconds() // 60)
+    lead = turn.services.meetings.link_lead_minutes
     await turn.answer(
         f"Встреча назначена {show_moment(meeting.starts_at, zone)}, мы пришлём ссылку на чат "
         f"за {lead} минут до начала.",

@@ -72,6 +72,11 @@ class MeetingService:
         self.announcer: MeetingAnnouncer | None = None  # set by the composition root
 
     @property
+    def link_lead_minutes(self) -> int:
+        """How many minutes before the start the meeting's link is posted."""
+        return int(self.link_lead.total_seconds() // 60)
+
+    @property
     def _announce(self) -> MeetingAnnouncer:
         assert self.announcer is not None, "the composition root sets the announcer"
         return self.announcer

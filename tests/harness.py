@@ -41,6 +41,10 @@ class MovableClock:
     def move(self, **delta: float) -> None:
         self.offset += timedelta(**delta)
 
+    def set(self, moment: datetime) -> None:
+        """From now on the clock reads `moment` (and goes on from there)."""
+        self.offset = moment - datetime.now(timezone.utc)
+
 
 class SandboxError(AssertionError):
     """The sandbox refused an action (a 4xx answer): the message says why."""

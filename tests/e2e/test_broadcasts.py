@@ -40,14 +40,14 @@ async def many_house_chats(stack: Stack, count: int) -> None:
     ])
 
 
-def at_eleven_pm(stack: Stack) -> tuple[datetime, datetime]:
-    """Move the bot's clock to the next 23:00 in Moscow: (real now, the moved now)."""
+def at_eleven_pm(stack: Stack) -> datetime:
+    """Move the bot's clock to the next 23:00 in Moscow; that moment."""
     now = datetime.now(MSK)
     eleven_pm = now.replace(hour=23, minute=0, second=0, microsecond=0)
     if eleven_pm < now:
         eleven_pm += timedelta(days=1)
-    stack.clock.offset = eleven_pm - now
-    return now, eleven_pm
+    stack.clock.set(eleven_pm)
+    return eleven_pm
 
 
 async def broadcast(staff: Person, text: str, *, kind: str = "Экстренное", scope: str | None = None) -> None:
@@ -109,7 +109,7 @@ async def test_an_emergency_pins_in_batches_and_a_chat_without_rights_still_gets
 async def test_informational_at_23_waits_until_8(stack: Stack, staff: Person) -> None:
     await create_chat(staff, "Невский 124", "+79000000050")
     (person, peer), = (await residents_in(stack, ["Невский 124"])).values()
-    now, eleven_pm = at_eleven_pm(stack)
+    eleven_pm = at_eleven_pm(stack)
     await broadcast(staff, "Плановая проверка лифтов в среду.", kind="Информационное")
     (waiting, _menu) = await staff.press("Отправить")
     morning = (eleven_pm + timedelta(days=1)).replace(hour=8)
@@ -118,7 +118,7 @@ async def test_informational_at_23_waits_until_8(stack: Stack, staff: Person) ->
     await stack.app.jobs.broadcasts_due()
     await stack.finish_background_work()
     assert "Плановая проверка" not in (await person.messages(peer))[-1].text
-    stack.clock.offset = morning + timedelta(minutes=1) - now
+    stack.clock.set(morning + timedelta(minutes=1))
     await stack.app.jobs.broadcasts_due()
     await stack.finish_background_work()
     assert (await person.messages(peer))[-1].text.endswith("Плановая проверка лифтов в среду.")
@@ -149,7 +149,7 @@ async def test_a_representative_reaches_only_their_chats(stack: Stack, staff: Pe
     await rep.press("Информационное")
     (preview,) = await rep.say("Завтра промывка системы отопления.")
     assert "📢 Официально · Управляющая компания «Комфорт»" in preview.text
-    stack.clock.offset = datetime.now(MSK).replace(hour=12) - datetime.now(MSK)
+    stack.clock.set(datetime.now(MSK).replace(hour=12))
     await rep.press("Отправить")
     await stack.finish_background_work()
     nevsky, sadovaya_resident = people["Невский 124"], people["Садовая 1"]
@@ -207,14 +207,14 @@ async def test_stop_skips_what_is_not_sent(stack: Stack, staff: Person) -> None:
 
 async def test_one_broadcast_at_a_time_per_person(stack: Stack, staff: Person) -> None:
     await create_chat(staff, "Невский 124", "+79000000050")
-    now, eleven_pm = at_eleven_pm(stack)
+    eleven_pm = at_eleven_pm(stack)
     await broadcast(staff, "Плановая проверка лифтов.", kind="Информационное")
     (waiting, _menu) = await staff.press("Отправить")  # waits for the morning: still active
     assert "рассылка уйдёт" in waiting.text
     await broadcast(staff, "Вторая, пока первая не ушла.", kind="Информационное")
     refused = await staff.press("Отправить")
     assert any("У вас уже идёт рассылка" in m.text for m in refused)
-    stack.clock.offset = timedelta(days=1, hours=9) + (eleven_pm - now)
+    stack.clock.set(eleven_pm + timedelta(days=1, hours=9))
     assert stack.app is not None
     await stack.app.jobs.broadcasts_due()
     await stack.finish_background_work()

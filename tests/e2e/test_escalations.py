@@ -138,7 +138,7 @@ async def schedule_meeting(stack: Stack, house: House) -> tuple[int, datetime]:
 
 
 async def run_meetings(stack: Stack, until: datetime) -> None:
-    stack.clock.offset = until - datetime.now(MSK)
+    stack.clock.set(until)
     assert stack.app is not None
     await stack.app.jobs.meetings_due()
     await stack.settle()
@@ -181,7 +181,7 @@ async def test_meeting_link_at_t_minus_30_residents_join_and_the_chat_is_closed(
 async def test_a_restart_before_t_minus_30_still_posts_exactly_one_link(stack: Stack, house: House) -> None:
     _, start = await schedule_meeting(stack, house)
     await stack.stop_bot()
-    stack.clock.offset = start - timedelta(minutes=20) - datetime.now(MSK)
+    stack.clock.set(start - timedelta(minutes=20))
     await stack.start_bot()  # the start-up run finds the link due and posts it
     await stack.settle()
     for _ in range(3):
@@ -194,7 +194,7 @@ async def test_a_restart_after_the_end_closes_the_chat_once(stack: Stack, house:
     _, start = await schedule_meeting(stack, house)
     await run_meetings(stack, start - timedelta(minutes=30))
     await stack.stop_bot()
-    stack.clock.offset = start + timedelta(hours=3) - datetime.now(MSK)
+    stack.clock.set(start + timedelta(hours=3))
     await stack.start_bot()
     await stack.settle()
     await stack.app.jobs.meetings_due()  # type: ignore[union-attr]
@@ -205,7 +205,7 @@ async def test_a_restart_after_the_end_closes_the_chat_once(stack: Stack, house:
 
 async def test_two_schedulers_never_post_the_link_twice(stack: Stack, house: House) -> None:
     _, start = await schedule_meeting(stack, house)
-    stack.clock.offset = start - timedelta(minutes=29) - datetime.now(MSK)
+    stack.clock.set(start - timedelta(minutes=29))
     assert stack.app is not None
     await asyncio.gather(*(stack.app.services.meetings.run_due() for _ in range(4)))
     await stack.settle()
@@ -242,11 +242,11 @@ async def test_deadline_reminder_and_overdue_reaches_staff(stack: Stack, house: 
     number = await escalate(house)
     assert stack.app is not None
     ticket = await stack.app.services.tickets.load(number)
-    stack.clock.offset = ticket.deadline_at - timedelta(hours=12) - datetime.now(MSK)
+    stack.clock.set(ticket.deadline_at - timedelta(hours=12))
     await stack.app.jobs.ticket_deadlines()
     await stack.settle()
     assert f"Напоминаю: ответить на обращение №{number}" in (await house.rep.last()).text
-    stack.clock.offset = ticket.deadline_at + timedelta(hours=1) - datetime.now(MSK)
+    stack.clock.set(ticket.deadline_at + timedelta(hours=1))
     await stack.app.jobs.ticket_deadlines()
     await stack.app.jobs.ticket_deadlines()
     await stack.settle()
@@ -276,7 +276,7 @@ async def test_a_representative_who_blocked_the_bot(stack: Stack, house: House, 
 
 async def test_two_processes_never_post_the_link_twice(stack: Stack, house: House) -> None:
     _, start = await schedule_meeting(stack, house)
-    stack.clock.offset = start - timedelta(minutes=29) - datetime.now(MSK)
+    stack.clock.set(start - timedelta(minutes=29))
     start_at = time.time() + 4  # both processes run the timers at this very instant
     other = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.e2e.second_process", stack.settings.database_url,

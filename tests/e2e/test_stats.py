@@ -70,7 +70,7 @@ async def test_the_coordination_chat_gets_the_weekly_summary_once(
     moscow = ZoneInfo("Europe/Moscow")
     now = datetime.now(moscow)
     next_monday = (now + timedelta(days=7 - now.weekday())).replace(hour=9, minute=30)
-    stack.clock.move(seconds=(next_monday - now).total_seconds())
+    stack.clock.set(next_monday)
     assert stack.app is not None
     await stack.app.jobs.weekly_summaries()
     await stack.app.jobs.weekly_summaries()  # once a week only

@@ -4,6 +4,8 @@ deadlines — with a moved clock instead of waiting."""
 from __future__ import annotations
 
 import asyncio
+import io
+import random
 import sys
 import time
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from bot.services.access import load_actor
 from bot.services.errors import AccessDenied, DomainError
@@ -95,6 +98,37 @@ async def test_escalation_answer_and_highlighted_official_message(stack: Stack, 
     assert stack.app is not None
     with pytest.raises(DomainError, match="уже ответили"):  # a replayed «Ответить»
         await stack.app.services.tickets.answerable(rep_actor, number)
+
+
+def noise_png(width: int, height: int) -> bytes:
+    """A photo that does not compress: as big as a real phone photo of the same size."""
+    pixels = random.Random(width * height).randbytes(width * height * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_downloaded_files_are_cut_a_photo_and_an_answer_file_arrive_whole(
+    stack: Stack, house: House
+) -> None:
+    photo = noise_png(1600, 1000)
+    assert len(photo) > 4_000_000
+    await house.admin.press("Пригласить представителя")
+    await house.admin.press("Управляющая компания «Комфорт»")
+    await house.admin.upload("фасад.png", photo, kind="photo", text=QUESTION)
+    *_, done = await house.admin.press("Отправить")
+    assert "передано" in done.text
+    notice = await house.rep.last()
+    assert notice.buttons == ["Ответить", "Назначить онлайн-встречу"]
+    assert await stack.download(notice) == photo
+
+    document = b"%PDF-1.4\n" + random.Random(3).randbytes(3_000_000)
+    await house.rep.press("Ответить")
+    await house.rep.upload("смета.pdf", document, text="Смета ремонта фасада — во вложении.")
+    await house.rep.press("Опубликовать")
+    official = (await house.resident.messages(house.resident_peer))[-1]
+    assert "Смета ремонта фасада" in official.text
+    assert await stack.download(official) == document
 
 
 async def test_a_representative_of_another_chat_cannot_use_the_button(stack: Stack, house: House, staff: Person) -> None:

@@ -191,6 +191,15 @@ class TicketService:
             raise AccessDenied("Вы больше не представитель в этом чате.")
         return ticket
 
+    async def waiting_for(self, actor: Actor) -> list[Ticket]:
+        """Tickets the actor is to answer now (as representative of their chat), oldest first."""
+        chats = [g.chat_id for g in actor.grants_of(Role.REPRESENTATIVE)]
+        if actor.person is None or not chats:
+            return []
+        return await Ticket.filter(
+            representative_id=actor.person.id, chat_id__in=chats, status=TicketStatus.OPEN
+        ).order_by("id").prefetch_related("chat", "municipality", "representative", "author")
+
     async def visible(self, actor: Actor, ticket_id: int) -> Ticket:
         """The ticket, if the actor is its representative, its chat's admin or staff there."""
         ticket = await self.load(ticket_id)

@@ -39,6 +39,12 @@ class House:
 
 @pytest.fixture
 async def house(stack: Stack, staff: Person) -> House:
+    return await make_house(stack, staff)
+
+
+async def make_house(stack: Stack, staff: Person, *, rep_bound: bool = True) -> House:
+    """A house chat with its admin and a UK representative (who has written to the bot, unless
+    not `rep_bound`) and a resident in it."""
     admin = await stack.person("Глеб Орлов", "+79000000005")
     rep = await stack.person("Роман Комфортов", "+79000000011")
     resident = await stack.person("Вера Иванова", "+79000000003")
@@ -51,7 +57,8 @@ async def house(stack: Stack, staff: Person) -> House:
     await staff.say(rep.phone)
     await staff.press("Назначить")
     await bind_by_sms(admin)
-    await bind_by_sms(rep)
+    if rep_bound:
+        await bind_by_sms(rep)
     chat = await sandbox_chat(stack, TITLE)
     admin_peer = (await admin.open(chat["invite_link"]))["peer_id"]
     resident_peer = (await resident.open(chat["invite_link"]))["peer_id"]
@@ -149,6 +156,29 @@ async def test_a_representative_of_another_chat_cannot_use_the_button(stack: Sta
         await stack.app.services.tickets.answerable(intruder, number)
     with pytest.raises(AccessDenied):
         await stack.app.services.tickets.answer(intruder, number, "чужой ответ", None)
+
+
+async def test_a_representative_from_the_sms_link_sees_what_waits_for_him(
+    stack: Stack, staff: Person
+) -> None:
+    """The representative never wrote to the community: the ticket reaches him by SMS; he opens
+    its link, writes «Начать» and sees the ticket with its buttons at once."""
+    house = await make_house(stack, staff, rep_bound=False)
+    rep = house.rep
+    number = await escalate(house)
+    sms = (await rep.sms())[-1]["text"]
+    assert f"обращение №{number} по адресу «{TITLE}» ждёт ответа" in sms
+
+    await rep.open_sms_link()
+    welcome, notice = await rep.say("Начать")
+    assert "Ждут вашего ответа: 1 обращение" in welcome.text
+    assert notice.text.startswith(f"Поступило обращение от УД по адресу «{TITLE}» №{number} «{QUESTION}»")
+    assert notice.buttons == ["Ответить", "Назначить онлайн-встречу"]
+
+    (ask,) = await rep.press("Ответить")
+    assert f"Напишите ответ на обращение №{number}" in ask.text
+    edited = next(m for m in await rep.messages() if m.cmid == notice.cmid)
+    assert "Вы выбрали: ответить" in edited.text and edited.buttons == []
 
 
 def tomorrow_noon() -> datetime:

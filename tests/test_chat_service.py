@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -134,3 +135,26 @@ async def test_a_stored_chat_is_created_after_a_crash(world) -> None:  # type: i
     assert chat.status is ChatStatus.ACTIVE and chat.invite_link
     assert report.told and sms.sent[0][0] == "+79000000007"
     assert isinstance(report, CreationReport)
+
+
+async def test_chats_sort_as_text_natural_order_holds_over_3000_chats_and_every_page(world) -> None:  # type: ignore[no-untyped-def]
+    """The order is the database's (a key column), so page 17 of thousands is right too."""
+    *_, chats, _, municipality, actor = world
+    numbers = list(range(1, 3001))
+    random.Random(5).shuffle(numbers)
+    await Chat.bulk_create(
+        [Chat(municipality=municipality, title=f"ул. Строителей, {n}", kind=ChatKind.HOUSE)
+         for n in numbers]
+        + [Chat(municipality=municipality, title=t, kind=ChatKind.HOUSE) for t in ("Садовая 2", "Садовая 10")],
+        batch_size=500,
+    )
+    seen: list[str] = []
+    number, pages = 1, 1
+    while number <= pages:
+        page = await chats.page(actor, municipality.id, number=number, size=100)
+        seen += [card.chat.title for card in page.items]
+        number, pages = number + 1, page.pages
+    assert len(seen) == 3002
+    assert seen == ["Садовая 2", "Садовая 10", *[f"ул. Строителей, {n}" for n in range(1, 3001)]]
+    found = await chats.page(actor, municipality.id, number=1, size=5, search="строителей 1000")
+    assert [card.chat.title for card in found.items] == ["ул. Строителей, 1000"]

@@ -23,6 +23,7 @@ from bot.services.invitations import InvitationService, Scope, SmsNotSent
 from bot.services.paging import Page, paginate
 from bot.services.schedule import add_working_days
 from storage.models import (
+    CHAT_ORDER,
     Blob,
     Chat,
     ChatStatus,
@@ -85,7 +86,7 @@ class TicketService:
 
     async def escalation_chats(self, actor: Actor) -> list[Chat]:
         chat_ids = [g.chat_id for g in actor.grants_of(Role.CHAT_ADMIN)]
-        return await Chat.filter(id__in=chat_ids, status=ChatStatus.ACTIVE).order_by("title_key")
+        return await Chat.filter(id__in=chat_ids, status=ChatStatus.ACTIVE).order_by(*CHAT_ORDER)
 
     async def admin_chat(self, actor: Actor, chat_id: int) -> Chat:
         if not any(g.chat_id == chat_id for g in actor.grants_of(Role.CHAT_ADMIN)):

@@ -1,4 +1,5 @@
-"""Chat services without VK: a fake messenger refuses, fails and recovers on command."""
+"""Chat services without VK: the fake messenger (tests/fakes.py) refuses, fails and recovers on
+command."""
 
 from __future__ import annotations
 
@@ -10,41 +11,15 @@ import pytest
 from bot.clock import SystemClock
 from bot.services.access import load_actor
 from bot.services.chats import ChatService, CreationReport, NewChat
+from bot.services.errors import DomainError
 from bot.services.imports import ImportService, problems_report
 from bot.services.invitations import InvitationService
 from bot.services.notify import Notifier
-from bot.services.ports import MessengerError, MessengerUnavailable, RecipientUnreachable
+from bot.services.ports import MessengerUnavailable
 from bot.services.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, ImportBatch, ImportStatus, Person, Role, RoleGrant
+from tests.fakes import FakeMessenger
 from tests.test_chat_import import HEADER, xlsx_bytes
-
-
-class FakeMessenger:
-    def __init__(self) -> None:
-        self.created: list[str] = []
-        self.sent: list[tuple[int, str]] = []
-        self.refuse: set[str] = set()
-        self.down_after: int | None = None
-
-    async def create_chat(self, title: str) -> int:
-        if self.down_after is not None and len(self.created) >= self.down_after:
-            raise MessengerUnavailable("VK is down")
-        if title in self.refuse:
-            raise MessengerError("Access denied")
-        self.created.append(title)
-        return len(self.created)
-
-    async def invite_link(self, peer_id: int, *, reset: bool = False) -> str:
-        return f"https://vk.me/join/chat{peer_id}"
-
-    async def set_chat_photo(self, chat_id: int, filename: str, content: bytes) -> None:
-        pass
-
-    async def members_count(self, peer_id: int) -> int | None:
-        return 1
-
-    async def send(self, peer_id: int, text: str, **options: object) -> None:
-        raise RecipientUnreachable("never wrote to the community")
 
 
 class RecordingSms:
@@ -98,8 +73,9 @@ async def test_a_refused_chat_does_not_stop_the_file_and_lands_in_the_report(wor
     assert len(sms.sent) == 1  # one SMS for both chats of +79000000005, none for the refused one
     report_xlsx = problems_report(started.plan, report.failed)
     assert report_xlsx is not None
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError, match="уже создаются или созданы"):
         await imports.start(actor, preview.batch_id)  # pressing «Создать» twice does nothing
+    assert await Chat.filter(title="Плесецкая 16").count() == 1
 
 
 async def test_an_outage_interrupts_and_resume_finishes_without_duplicates(world) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +87,28 @@ async def test_same_dedup_key_is_delivered_once(sandbox: Sandbox, gateway: VkGat
     assert first.message_id == second.message_id
     seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
     assert [m["text"] for m in seen["items"]] == ["Раз"]
-    assert stable_random_id("broadcast:1") == stable_random_id("broadcast:1")
+    other = await gateway.send(person, "Раз", dedup_key="broadcast:2")  # another message goes
+    assert other.message_id != first.message_id
+    seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
+    assert [m["text"] for m in seen["items"]] == ["Раз", "Раз"]
+
+
+def test_stable_random_id_is_the_same_in_another_process() -> None:
+    """A broadcast resumed after a restart resends with the same random_id, so VK drops it:
+    the id depends on the key alone (not on Python's per-process hash seed)."""
+    code = "from bot.vk.gateway import stable_random_id; print(stable_random_id('broadcast:1'))"
+    ids = {
+        int(subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout)
+        for seed in ("1", "2")
+    }
+    assert ids == {stable_random_id("broadcast:1")}
+    keys = [f"broadcast:{i}" for i in range(1000)]
+    values = {stable_random_id(key) for key in keys}
+    assert len(values) == len(keys)  # distinct messages do not collide
+    assert all(1 <= v <= 2**31 - 1 for v in values)  # VK's random_id is a positive int32
 
 
 async def test_temporary_errors_are_retried(sandbox: Sandbox, gateway: VkGateway) -> None:

@@ -8,7 +8,6 @@ another tenant's rows.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-
 from typing import Any
 
 from tortoise import fields

@@ -73,7 +73,7 @@ def list_text(municipality: str, page: Page[ChatCard], search: str) -> str:
         head = f"Домовые чаты — {municipality}\nИтого: {texts.chats(page.total)}"
     if not page.total:
         hint = "Ничего не нашлось: попробуйте часть названия улицы или номер дома." if search else (
-            NO_CHATS_YET
+            "Чатов больше нет — создать их можно из «Меню»."
         )
         return f"{head}\n\n{hint}"
     lines = [head, f"Страница {page.number} из {page.pages}", ""]
@@ -197,7 +197,7 @@ async def search(message: Message, turn: Turn) -> None:
     other text gets help instead of «найдено 0»."""
     query = " ".join((message.text or "").split())
     if not query:
-        await turn.answer("Напишите часть адреса текстом, например «Плесецкая».")
+        await turn.answer("Напишите часть адреса текстом, например «плесецкая».")
         return
     if not turn.data.get("search_next") and not looks_like_address(query):
         await turn.answer(LIST_HELP, keyboard=list_mode_keyboard())

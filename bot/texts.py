@@ -52,6 +52,10 @@ def chats(count: int) -> str:
     return plural(count, "чат", "чата", "чатов")
 
 
+def tickets(count: int) -> str:
+    return plural(count, "обращение", "обращения", "обращений")
+
+
 def of_chats(count: int) -> str:
     """«из 1 чата», «из 5 чатов» — the genitive after «из»."""
     return f"{count} чата" if count % 10 == 1 and count % 100 != 11 else f"{count} чатов"

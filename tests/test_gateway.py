@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.vk.errors import ChatAccessDenied, VkUnavailable
-from bot.vk.gateway import VkGateway, stable_random_id
+from bot.vk.gateway import FileTooLarge, VkGateway, stable_random_id
 from bot.vk.rate_limit import RateLimiter
 from sandbox.bulk import create_chats
 from sandbox.server import Sandbox
@@ -82,7 +87,26 @@ async def test_same_dedup_key_is_delivered_once(sandbox: Sandbox, gateway: VkGat
     assert first.message_id == second.message_id
     seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
     assert [m["text"] for m in seen["items"]] == ["Раз"]
-    assert stable_random_id("broadcast:1") == stable_random_id("broadcast:1")
+    other = await gateway.send(person, "Раз", dedup_key="broadcast:2")  # another message goes
+    assert other.message_id != first.message_id
+    seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
+    assert [m["text"] for m in seen["items"]] == ["Раз", "Раз"]
+
+
+def test_stable_random_id_is_the_same_in_another_process() -> None:
+    """A broadcast resumed after a restart resends with the same random_id, so VK drops it:
+    the id depends on the key alone (not on Python's per-process hash seed)."""
+    code = "from bot.vk.gateway import stable_random_id; print(stable_random_id('broadcast:1'))"
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"  # not this process's seed
+    other = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True, text=True, check=True,
+    )
+    assert int(other.stdout) == stable_random_id("broadcast:1")
+    keys = [f"broadcast:{i}" for i in range(1000)]
+    values = {stable_random_id(key) for key in keys}
+    assert len(values) == len(keys)  # distinct messages do not collide
+    assert all(1 <= v <= 2**31 - 1 for v in values)  # VK's random_id is a positive int32
 
 
 async def test_temporary_errors_are_retried(sandbox: Sandbox, gateway: VkGateway) -> None:
@@ -159,3 +183,107 @@ async def test_pins_go_25_to_a_request_and_each_failure_is_typed(
     assert outcomes[:30] == [None] * 30
     assert isinstance(outcomes[30], ChatAccessDenied)
     assert (await people_api(sandbox, "GET", "/sandbox/stats"))["calls"] == {"execute": 2}
+
+
+# -- downloads (issue 10: downloaded files were cut) ------------------------------------------------
+
+MB = 1_000_000
+
+
+PATTERN = bytes(range(256)) * 8192  # 2 MiB: a body of n bytes is PATTERN[:n]
+PIECE = 16_384
+
+
+@dataclass
+class FileServer:
+    """A local file host serving bodies the way CDNs do: in pieces, with or without a length."""
+
+    url: str
+    sent: list[int] = field(default_factory=list)  # bytes each response got out
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    cut_once: bool = False  # the first response stops half-way through its Content-Length
+
+
+@pytest.fixture
+async def files() -> AsyncIterator[FileServer]:
+    state = FileServer(url="")
+
+    async def pieces(request: web.Request) -> web.StreamResponse:
+        """/files/<size>[?length=1]: PATTERN[:size] in 16 KB writes; /files/endless: until the
+        client goes away."""
+        size = request.match_info["size"]
+        total = None if size == "endless" else int(size)
+        response = web.StreamResponse()
+        if total is not None and request.query.get("length") == "1":
+            response.content_length = total
+        await response.prepare(request)
+        cut, state.cut_once = state.cut_once, False
+        sent = 0
+        try:
+            while total is None or sent < total:
+                if cut and total is not None and sent >= total // 2:
+                    assert request.transport is not None
+                    request.transport.close()
+                    break
+                piece = PATTERN[:PIECE] if total is None else PATTERN[sent : min(sent + PIECE, total)]
+                await response.write(piece)
+                sent += len(piece)
+                if sent > 200 * MB:  # a safety bound, never reached
+                    break
+            else:
+                await response.write_eof()
+        except ConnectionError:
+            pass  # the client went away
+        finally:
+            state.sent.append(sent)
+            state.finished.set()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/files/{size}", pieces)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    state.url = f"http://127.0.0.1:{port}/files"
+    try:
+        yield state
+    finally:
+        await runner.cleanup()
+
+
+async def test_downloaded_files_are_cut_a_body_in_pieces_arrives_whole(
+    files: FileServer, gateway: VkGateway
+) -> None:
+    for size, length in ((MB, "1"), (MB, "0"), (700_001, "0")):
+        content = await gateway.download(f"{files.url}/{size}?length={length}", max_bytes=MB)
+        assert len(content) == size
+        assert content == PATTERN[:size]
+
+
+async def test_downloaded_files_are_cut_an_endless_body_is_refused_while_streaming(
+    files: FileServer, gateway: VkGateway
+) -> None:
+    with pytest.raises(FileTooLarge):
+        await gateway.download(f"{files.url}/endless", max_bytes=MB)
+    await asyncio.wait_for(files.finished.wait(), 10)
+    (sent,) = files.sent
+    assert sent < 20 * MB  # the server was cut off: the rest was never read
+
+
+async def test_downloaded_files_are_cut_one_byte_over_the_limit_is_refused(
+    files: FileServer, gateway: VkGateway
+) -> None:
+    for length in ("1", "0"):  # told by Content-Length, or found while streaming
+        with pytest.raises(FileTooLarge):
+            await gateway.download(f"{files.url}/{MB + 1}?length={length}", max_bytes=MB)
+
+
+async def test_downloaded_files_are_cut_a_broken_transfer_is_retried(
+    files: FileServer, gateway: VkGateway
+) -> None:
+    files.cut_once = True
+    content = await gateway.download(f"{files.url}/{MB}?length=1", max_bytes=MB)
+    assert content == PATTERN[:MB]
+    assert len(files.sent) == 2  # the cut one, then the whole one

@@ -1,18 +1,22 @@
-"""SMS gateways against local fake servers: SMS.ru's `sms/send` and the sandbox outbox."""
+"""SMS gateways: SMS.ru's answers and failures played by aioresponses (a mock of the outside
+service), the request's wire format, real timeouts and the sandbox outbox against local servers."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from aioresponses import aioresponses
+from yarl import URL
 
 from bot.sms import (
     OutboxSms,
@@ -135,24 +139,51 @@ async def test_sender_goes_as_from(server: FakeServer) -> None:
     assert server.requests[0].form["from"] == "MyTown"
 
 
-# -- SMS.ru: answers ------------------------------------------------------------------------
+# -- SMS.ru: answers (SMS.ru itself mocked: aioresponses plays its answers and failures) -----
+
+SEND_URL = "https://sms.ru/sms/send"
 
 
-async def test_success_sends_once(server: FakeServer) -> None:
-    server.answer(Reply(json=ok()))
+@pytest.fixture
+def sms_ru() -> Iterator[aioresponses]:
+    """SMS.ru at its real address, answering what each test queues; nothing leaves the machine."""
+    with aioresponses() as mocked:
+        yield mocked
 
-    await smsru(server).send(PHONE, TEXT)
 
-    assert len(server.requests) == 1
+def gateway(**kwargs: Any) -> SmsRuGateway:
+    kwargs.setdefault("retry_delay", 0)
+    return SmsRuGateway(API_ID, **kwargs)
 
 
-async def test_status_codes_as_strings_are_understood(server: FakeServer) -> None:
+def posts(mocked: aioresponses) -> list[dict[str, str]]:
+    """The forms posted to SMS.ru, in order."""
+    return [dict(call.kwargs["data"]) for call in mocked.requests.get(("POST", URL(SEND_URL)), [])]
+
+
+async def test_success_sends_once(sms_ru: aioresponses) -> None:
+    sms_ru.post(SEND_URL, payload=ok())
+
+    await gateway().send(PHONE, TEXT)
+
+    assert posts(sms_ru) == [{"api_id": API_ID, "to": NUMBER, "msg": TEXT, "json": "1"}]
+
+
+async def test_status_codes_as_strings_are_understood(sms_ru: aioresponses) -> None:
     answer = ok()
     answer["status_code"] = "100"
     answer["sms"][NUMBER]["status_code"] = "100"
-    server.answer(Reply(json=answer))
+    refused = number_error(202)
+    refused["sms"][NUMBER]["status_code"] = "202"
+    sms_ru.post(SEND_URL, payload=answer)
+    sms_ru.post(SEND_URL, payload=refused)
 
-    await smsru(server).send(PHONE, TEXT)
+    assert await gateway().send(PHONE, TEXT) is None  # "100" is success: sent, not retried
+    assert len(posts(sms_ru)) == 1
+    with pytest.raises(SmsRejected) as caught:  # "202" is the number's refusal, read as 202
+        await gateway().send(PHONE, TEXT)
+    assert caught.value.code == 202
+    assert len(posts(sms_ru)) == 2
 
 
 @pytest.mark.parametrize(
@@ -173,60 +204,53 @@ async def test_status_codes_as_strings_are_understood(server: FakeServer) -> Non
     ],
 )
 async def test_provider_errors_are_mapped(
-    server: FakeServer, answer: dict[str, Any], error: type[SmsError], code: int, description: str
+    sms_ru: aioresponses, answer: dict[str, Any], error: type[SmsError], code: int, description: str
 ) -> None:
-    server.answer(Reply(json=answer))
+    sms_ru.post(SEND_URL, payload=answer)
 
     with pytest.raises(error) as caught:
-        await smsru(server, retries=0).send(PHONE, TEXT)
+        await gateway(retries=0).send(PHONE, TEXT)
 
     assert (caught.value.code, caught.value.description) == (code, description)
     assert API_ID not in str(caught.value)
 
 
-async def test_provider_text_is_kept_in_the_message(server: FakeServer) -> None:
-    server.answer(Reply(json=number_error(202, "Неправильно указан номер")))
+async def test_provider_text_is_kept_in_the_message(sms_ru: aioresponses) -> None:
+    sms_ru.post(SEND_URL, payload=number_error(202, "Неправильно указан номер"), repeat=True)
 
     with pytest.raises(SmsRejected, match=r"неверный номер получателя \(код 202\): Неправильно"):
-        await smsru(server).send(PHONE, TEXT)
+        await gateway().send(PHONE, TEXT)
 
-    assert len(server.requests) == 1  # permanent: not retried
-
-
-async def test_ok_on_top_but_error_for_the_number_is_a_failure(server: FakeServer) -> None:
-    server.answer(Reply(json=number_error(202)))
-
-    with pytest.raises(SmsRejected):
-        await smsru(server).send(PHONE, TEXT)
+    assert len(posts(sms_ru)) == 1  # permanent: not retried
 
 
-async def test_lone_entry_under_another_key_is_used(server: FakeServer) -> None:
+async def test_lone_entry_under_another_key_is_used(sms_ru: aioresponses) -> None:
     answer = number_error(207)
     answer["sms"] = {PHONE: answer["sms"][NUMBER]}
-    server.answer(Reply(json=answer))
+    sms_ru.post(SEND_URL, payload=answer)
 
     with pytest.raises(SmsRejected) as caught:
-        await smsru(server).send(PHONE, TEXT)
+        await gateway().send(PHONE, TEXT)
 
     assert caught.value.code == 207
 
 
-async def test_http_500_is_temporary(server: FakeServer) -> None:
-    server.answer(Reply(text="Internal Server Error", status=500))
+async def test_http_500_is_temporary(sms_ru: aioresponses) -> None:
+    sms_ru.post(SEND_URL, status=500, body="Internal Server Error", content_type="text/plain")
 
     with pytest.raises(SmsTemporaryError, match="HTTP 500"):
-        await smsru(server, retries=0).send(PHONE, TEXT)
+        await gateway(retries=0).send(PHONE, TEXT)
 
 
 @pytest.mark.parametrize(
     "body",
     ["<html><body>" + "Ошибка шлюза " * 40 + "</body></html>", "100\n000000-10000000\nbalance=1"],
 )
-async def test_non_json_body_is_temporary_and_quoted(server: FakeServer, body: str) -> None:
-    server.answer(Reply(text=body))
+async def test_non_json_body_is_temporary_and_quoted(sms_ru: aioresponses, body: str) -> None:
+    sms_ru.post(SEND_URL, body=body, content_type="text/html")
 
     with pytest.raises(SmsTemporaryError) as caught:
-        await smsru(server, retries=0).send(PHONE, TEXT)
+        await gateway(retries=0).send(PHONE, TEXT)
 
     assert caught.value.detail == body[:200]
     assert caught.value.description == "SMS-сервис ответил непонятно"
@@ -241,14 +265,27 @@ async def test_non_json_body_is_temporary_and_quoted(server: FakeServer, body: s
         {"status": "OK", "status_code": 100, "sms": {}},
     ],
 )
-async def test_unexpected_json_is_temporary(server: FakeServer, answer: object) -> None:
-    server.answer(Reply(json=answer))
+async def test_unexpected_json_is_temporary(sms_ru: aioresponses, answer: object) -> None:
+    sms_ru.post(SEND_URL, body=json.dumps(answer))
 
     with pytest.raises(SmsTemporaryError, match="ответил непонятно"):
-        await smsru(server, retries=0).send(PHONE, TEXT)
+        await gateway(retries=0).send(PHONE, TEXT)
+
+
+@pytest.mark.parametrize(
+    "failure", [asyncio.TimeoutError(), aiohttp.ServerDisconnectedError(), aiohttp.ClientOSError()]
+)
+async def test_network_failures_are_temporary(sms_ru: aioresponses, failure: Exception) -> None:
+    sms_ru.post(SEND_URL, exception=failure)
+
+    with pytest.raises(SmsTemporaryError, match="SMS-сервис недоступен") as caught:
+        await gateway(retries=0).send(PHONE, TEXT)
+
+    assert API_ID not in str(caught.value)
 
 
 async def test_server_that_never_answers_times_out(server: FakeServer) -> None:
+    """A real server that holds the request: the configured timeout ends the wait."""
     server.answer(HANG)
 
     started = asyncio.get_running_loop().time()
@@ -271,33 +308,35 @@ async def test_unreachable_server_is_temporary() -> None:
 
 
 async def test_temporary_error_is_retried_once(
-    server: FakeServer, caplog: pytest.LogCaptureFixture
+    sms_ru: aioresponses, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.answer(Reply(text="Service Unavailable", status=503), Reply(json=ok()))
+    sms_ru.post(SEND_URL, status=503, body="Service Unavailable", content_type="text/plain")
+    sms_ru.post(SEND_URL, payload=ok())
 
     with caplog.at_level(logging.WARNING, logger="bot.sms"):
-        await smsru(server).send(PHONE, TEXT)
+        await gateway().send(PHONE, TEXT)
 
-    assert len(server.requests) == 2
+    assert len(posts(sms_ru)) == 2
     assert "retrying" in caplog.text
     assert API_ID not in caplog.text
 
 
-async def test_retry_gives_up_after_the_configured_count(server: FakeServer) -> None:
-    server.answer(Reply(json=top_error(220)))
+async def test_retry_gives_up_after_the_configured_count(sms_ru: aioresponses) -> None:
+    sms_ru.post(SEND_URL, payload=top_error(220), repeat=True)
 
     with pytest.raises(SmsTemporaryError):
-        await smsru(server, retries=2).send(PHONE, TEXT)
+        await gateway(retries=2).send(PHONE, TEXT)
 
-    assert len(server.requests) == 3
+    assert len(posts(sms_ru)) == 3
 
 
-async def test_timeout_is_retried_too(server: FakeServer) -> None:
-    server.answer(HANG, Reply(json=ok()))
+async def test_timeout_is_retried_too(sms_ru: aioresponses) -> None:
+    sms_ru.post(SEND_URL, exception=asyncio.TimeoutError())
+    sms_ru.post(SEND_URL, payload=ok())
 
-    await smsru(server, timeout=0.2).send(PHONE, TEXT)
+    await gateway().send(PHONE, TEXT)
 
-    assert len(server.requests) == 2
+    assert len(posts(sms_ru)) == 2
 
 
 # -- the sandbox outbox ---------------------------------------------------------------------

@@ -27,7 +27,7 @@ async def dispenser(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     if request.param == "memory":
         yield BuiltinStateDispenser()
         return
-    async with empty_database(request.param, tmp_path) as url:
+    async with empty_database(request, tmp_path) as url:
         await init_database(url)
         try:
             yield DatabaseStateDispenser()

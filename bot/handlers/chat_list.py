@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
@@ -9,7 +11,7 @@ from vkbottle.dispatch.rules.base import StateRule
 from bot import texts
 from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
-from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard
+from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Services, Turn
@@ -39,6 +41,24 @@ labeler = BotLabeler()
 
 PAGE_SIZE = 5
 MAX_SEARCH = 40  # keeps the search inside a button payload
+MAX_TYPED_ADDRESS = 100  # a chat title is at most this long
+MAX_ADDRESS_WORDS = 6
+# Words of a conversation, never of an address: typed text with one of them is not a search.
+CONVERSATION_WORDS = frozenset(
+    "как что где когда почему зачем кто какой какая какие можно нельзя нужно надо хочу "
+    "привет здравствуйте здравствуй добрый доброе день вечер утро спасибо пожалуйста помогите "
+    "помощь подскажите скажите объясните удалить удалите изменить создать сделать "
+    "не я вы мы мне вам нам это".split()
+)
+NO_CHATS_YET = (
+    "Чатов пока нет. Создайте первый: «Создать чат» — по одному, «Чаты из файла» — "
+    "сразу списком из таблицы."
+)
+LIST_HELP = (
+    "Это не похоже на адрес, а здесь я ищу чаты по адресу: напишите, например, «садовая 12» "
+    "или «плесецкая». Если это название чата, нажмите «Найти чат» и пришлите его. "
+    "Ответы на вопросы о боте — «Помощь», остальные действия — «Меню»."
+)
 
 
 def _holder(holder: Holder) -> str:
@@ -53,15 +73,26 @@ def list_text(municipality: str, page: Page[ChatCard], search: str) -> str:
         head = f"Домовые чаты — {municipality}\nИтого: {texts.chats(page.total)}"
     if not page.total:
         hint = "Ничего не нашлось: попробуйте часть названия улицы или номер дома." if search else (
-            "Чатов пока нет. Создайте их кнопками «Создать чат» или «Чаты из файла»."
+            "Чатов больше нет — создать их можно из «Меню»."
         )
         return f"{head}\n\n{hint}"
     lines = [head, f"Страница {page.number} из {page.pages}", ""]
     for index, card in enumerate(page.items, start=page.first_index):
         admins = ", ".join(_holder(h) for h in card.admins) or "нет администратора"
         lines.append(f"{index}. {card.chat.title} — {STATUS_TITLES[card.chat.status]} · {admins}")
-    lines.append("\nНажмите номер, чтобы открыть карточку чата. Чтобы найти чат, напишите часть адреса.")
+    lines.append("\nНажмите номер, чтобы открыть карточку чата. Чтобы найти чат, напишите его адрес.")
     return "\n".join(lines)
+
+
+def looks_like_address(text: str) -> bool:
+    """Typed text that may be (part of) an address; a question or a chat with the bot is not.
+
+    «Плесецкая», «садовая 12», «ул. Садовая, д. 12, корп. 2» are; «привет, как удалить чат?»
+    is not (a question mark, words of a conversation, or too many words)."""
+    if not text or "?" in text or "!" in text or len(text) > MAX_TYPED_ADDRESS:
+        return False
+    words = re.findall(r"[^\W\d_]+", text.casefold().replace("ё", "е"))
+    return len(words) <= MAX_ADDRESS_WORDS and not any(w in CONVERSATION_WORDS for w in words)
 
 
 def card_text(card: ChatCard, onboarding: OnboardingStep | None) -> str:
@@ -111,8 +142,15 @@ async def _list_message(turn: Turn, number: int, search: str) -> tuple[str, str 
 
 @labeler.private_message(Command("chats.list", texts=("список чатов", "чаты")))
 async def open_list(message: Message, turn: Turn) -> None:
+    municipality = await working_municipality(turn.actor)
+    if not await turn.services.chats.count(turn.actor, municipality.id):
+        await turn.clear_state()
+        await turn.answer(
+            f"Домовые чаты — {municipality.name}\n\n{NO_CHATS_YET}", keyboard=no_chats_keyboard()
+        )
+        return
     await turn.set_state(ChatList.BROWSE, search="")
-    await turn.answer("Список чатов. Напишите часть адреса, чтобы найти чат.", keyboard=list_mode_keyboard())
+    await turn.answer("Список чатов. Напишите адрес, чтобы найти чат.", keyboard=list_mode_keyboard())
     text, keyboard = await _list_message(turn, 1, "")
     await turn.answer(text, keyboard=keyboard)
 
@@ -147,12 +185,24 @@ async def _send_posters(services: Services, actor: Actor, peer_id: int, municipa
         )
 
 
+@labeler.private_message(StateRule(ChatList.BROWSE), Command("chats.search", texts=("найти чат", "поиск")))
+async def ask_search(message: Message, turn: Turn) -> None:
+    await turn.set_state(ChatList.BROWSE, **turn.data, search_next=True)
+    await turn.answer("Пришлите адрес или название чата — можно часть, например «плесецкая».")
+
+
 @labeler.private_message(StateRule(ChatList.BROWSE))
 async def search(message: Message, turn: Turn) -> None:
-    query = " ".join((message.text or "").split())[:MAX_SEARCH]
+    """Typed text while the list is open: an address (or anything after «Найти чат») searches,
+    other text gets help instead of «найдено 0»."""
+    query = " ".join((message.text or "").split())
     if not query:
-        await turn.answer("Напишите часть адреса текстом, например «Плесецкая».")
+        await turn.answer("Напишите часть адреса текстом, например «плесецкая».")
         return
+    if not turn.data.get("search_next") and not looks_like_address(query):
+        await turn.answer(LIST_HELP, keyboard=list_mode_keyboard())
+        return
+    query = query[:MAX_SEARCH]
     await turn.set_state(ChatList.BROWSE, search=query)
     text, keyboard = await _list_message(turn, 1, query)
     await turn.answer(text, keyboard=keyboard)

@@ -73,10 +73,17 @@ async def _representatives(chat: Chat) -> str:
 async def send_step(services: Services, peer_id: int, onboarding: Onboarding, lead: str = "") -> None:
     """The message of the onboarding's current step (several for the announcement)."""
     chat: Chat = onboarding.chat
-    head = f"{lead}\n\n" if lead else ""
-    head += f"Чат «{chat.title}». Шаг {int(onboarding.step)} из {STEP_COUNT}.\n\n"
     gateway = services.gateway
     step = onboarding.step
+    lead = f"{lead}\n\n" if lead else ""
+    if step is OnboardingStep.DONE:
+        await gateway.send(
+            peer_id,
+            f"{lead}Чат «{chat.title}» подключён, все шаги пройдены — спасибо! "
+            "Когда жители поднимут важный вопрос, нажмите «Пригласить представителя» в меню.",
+        )
+        return
+    head = f"{lead}Чат «{chat.title}». Шаг {int(step)} из {STEP_COUNT}.\n\n"
     if step is OnboardingStep.JOIN:
         await gateway.send(
             peer_id,
@@ -114,8 +121,6 @@ async def send_step(services: Services, peer_id: int, onboarding: Onboarding, le
             + await _representatives(chat),
             keyboard=_buttons(onboarding, ("Понятно", "onb.next")),
         )
-    else:
-        await gateway.send(peer_id, head.split("\n\n")[0] + f"\n\nЧат «{chat.title}» подключён — спасибо!")
 
 
 async def push_current(services: Services, person: Person, lead: str = "") -> bool:

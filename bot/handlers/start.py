@@ -6,13 +6,16 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
 from bot.handlers.onboarding import push_current
+from bot.handlers.ticket_views import send_notice
 from bot.keyboards.menu import guest_menu, main_menu
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command, HasRef
 from bot.services.access import describe_grant, load_actor, municipalities_of
-from storage.models import Role
+from storage.models import Role, Ticket
 
 labeler = BotLabeler()
+
+SHOWN_WAITING = 5  # ticket notices shown on binding; the rest are in «Обращения»
 
 
 @labeler.private_message(HasRef())
@@ -34,10 +37,25 @@ async def bind_by_invitation(message: Message, turn: Turn, ref: str) -> None:
     if coordination:
         links = "\n".join(f"• {name}: {link}" for name, link in coordination)
         parts.append(f"Чат сотрудников и администраторов чатов:\n{links}")
+    waiting = await turn.services.tickets.waiting_for(turn.actor)
+    if waiting:
+        parts.append(f"Ждут вашего ответа: {texts.tickets(len(waiting))} — сообщения ниже.")
     parts.append(texts.MENU_HINT)
     await turn.answer("\n\n".join(parts), keyboard=await menu_keyboard(turn))
     if turn.actor.has(Role.CHAT_ADMIN):
         await push_current(turn.services, binding.person, "Начнём подключение вашего чата.")
+    await show_waiting(turn, waiting)
+
+
+async def show_waiting(turn: Turn, waiting: list[Ticket]) -> None:
+    """The notices of the tickets the person is to answer, with their buttons (the oldest
+    few, nearest their deadlines; the rest are under «Обращения»)."""
+    for ticket in waiting[:SHOWN_WAITING]:
+        await send_notice(turn.services, ticket, turn.peer_id)
+    if len(waiting) > SHOWN_WAITING:
+        await turn.answer(
+            f"Ещё {texts.tickets(len(waiting) - SHOWN_WAITING)} ждут ответа — они в «Обращениях»."
+        )
 
 
 @labeler.private_message(Command("start", "menu", texts=("начать", "start", "меню")))

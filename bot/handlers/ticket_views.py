@@ -47,24 +47,31 @@ async def notify_representative(services: Services, ticket: Ticket) -> bool:
     (then an SMS link goes out and staff are warned)."""
     rep: Person | None = ticket.representative
     if rep is not None and rep.vk_id is not None:
-        attachments = []
-        photo = await services.tickets.blob(ticket.question_photo_id)
         try:
-            if photo is not None:
-                attachments.append(
-                    await services.gateway.upload_photo(rep.vk_id, photo.filename, bytes(photo.content))
-                )
-            sent = await services.gateway.send(
-                rep.vk_id, notice_text(ticket, services), keyboard=notice_keyboard(ticket),
-                attachments=attachments, dedup_key=f"ticket:{ticket.id}:notice:{rep.id}",
-            )
-            await services.tickets.remember_notice(ticket, sent.cmid)
+            await send_notice(services, ticket, rep.vk_id, dedup_key=f"ticket:{ticket.id}:notice:{rep.id}")
             return True
         except RecipientUnreachable:
             log.info("representative %s does not accept messages", rep.id)
     await services.tickets.text_representative(ticket)
     await _warn_staff(services, ticket)
     return False
+
+
+async def send_notice(
+    services: Services, ticket: Ticket, peer_id: int, *, dedup_key: str | None = None
+) -> None:
+    """The ticket's notice (with its photo) and buttons; remembered, so a choice edits it."""
+    attachments = []
+    photo = await services.tickets.blob(ticket.question_photo_id)
+    if photo is not None:
+        attachments.append(
+            await services.gateway.upload_photo(peer_id, photo.filename, bytes(photo.content))
+        )
+    sent = await services.gateway.send(
+        peer_id, notice_text(ticket, services), keyboard=notice_keyboard(ticket),
+        attachments=attachments, dedup_key=dedup_key,
+    )
+    await services.tickets.remember_notice(ticket, sent.cmid)
 
 
 async def _warn_staff(services: Services, ticket: Ticket) -> None:

@@ -61,14 +61,28 @@ def import_confirm_keyboard(count: int) -> str:
 
 
 def list_mode_keyboard() -> str:
-    """Under the composer while browsing the chat list (typed text searches)."""
+    """Under the composer while browsing the chat list (a typed address searches)."""
     return build(
         [
+            [(text_button("Найти чат", "chats.search"), PRIMARY)],
             [
                 (text_button("Выгрузить в Excel", "chats.export"), PRIMARY),
                 (text_button("Скачать плакаты", "chats.posters"), PRIMARY),
             ],
             [(text_button("Назначить представителя найденным", "rep.assign.search"), SECONDARY)],
+            [(text_button("Помощь", "help"), SECONDARY), (text_button("Меню", "menu"), SECONDARY)],
+        ]
+    )
+
+
+def no_chats_keyboard() -> str:
+    """When a municipality has no chats yet: the two ways to make them."""
+    return build(
+        [
+            [
+                (text_button("Создать чат", "chat.create"), PRIMARY),
+                (text_button("Чаты из файла", "chat.import"), PRIMARY),
+            ],
             [(text_button("Меню", "menu"), SECONDARY)],
         ]
     )

@@ -23,12 +23,13 @@ from tortoise.expressions import Q
 
 from bot.clock import Clock
 from bot.services.access import STAFF_ROLES, Actor, working_municipality
-from bot.services.chat_import import normalise_title
+from bot.services.chats import found_by_address
 from bot.services.errors import AccessDenied, DomainError, NotFound
 from bot.services.official import official_message, representative_source
 from bot.services.ports import Delivered, Messenger, MessengerError
 from bot.services.tickets import Attachment
 from storage.models import (
+    CHAT_ORDER,
     HOUSE_KINDS,
     Blob,
     Broadcast,
@@ -102,9 +103,9 @@ async def _chats_of(audience: Audience, search: str, chat_id: int | None) -> lis
     query = Chat.filter(audience.query, kind__in=HOUSE_KINDS, status=ChatStatus.ACTIVE)
     if chat_id is not None:
         query = query.filter(id=chat_id)
-    elif search.strip():
-        query = query.filter(title_key__contains=normalise_title(search))
-    return await query.order_by("title_key", "id")
+    else:
+        query = found_by_address(query, search)
+    return await query.order_by(*CHAT_ORDER)
 
 
 class BroadcastService:

@@ -27,7 +27,9 @@ from bot.services.ports import (
     MessengerUnavailable,
     chat_peer,
 )
+from storage.addresses import search_pattern
 from storage.models import (
+    CHAT_ORDER,
     HOUSE_KINDS,
     Chat,
     ChatKind,
@@ -480,9 +482,18 @@ async def _existing(chat_id: int) -> Chat:
 
 def _house_chats(municipality: Municipality, search: str = "") -> QuerySet[Chat]:
     query = Chat.filter(municipality=municipality, kind__in=HOUSE_KINDS)
-    if search.strip():
-        query = query.filter(title_key__contains=normalise_title(search))
-    return query.order_by("title_key", "id")
+    return found_by_address(query, search).order_by(*CHAT_ORDER)
+
+
+def found_by_address(query: QuerySet[Chat], search: str) -> QuerySet[Chat]:
+    """The chats whose address the search names («садовая 12» finds «ул. Садовая, 12»); a
+    search of abbreviations alone («ул.») is looked for in the titles as typed."""
+    if not search.strip():
+        return query
+    pattern = search_pattern(search)
+    if pattern is None:
+        return query.filter(title_key__contains=normalise_title(search))
+    return query.filter(search_key__contains=pattern)
 
 
 def _grant_line(grant: RoleGrant) -> str:

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from bot.services.access import Actor, require_municipality
 from bot.services.poster_pdf import PosterContent, render_poster
-from storage.models import HOUSE_KINDS, Chat, ChatStatus, Municipality, Poster
+from storage.models import CHAT_ORDER, HOUSE_KINDS, Chat, ChatStatus, Municipality, Poster
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: nothing to mistake
 CODE_LENGTH = 8
@@ -106,7 +106,7 @@ class PosterService:
             municipality=municipality,
             kind__in=HOUSE_KINDS,
             status=ChatStatus.ACTIVE,
-        ).order_by("title_key", "id")
+        ).order_by(*CHAT_ORDER)
         buffer = io.BytesIO()
         used: set[str] = set()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -36,6 +36,7 @@ from bot.services.sheets import bold, new_sheet, to_bytes
 from bot.services.tickets import ANSWERED_STATUSES, OPEN_STATUSES
 from bot.services.uptake import Uptake, uptake_of
 from storage.models import (
+    CHAT_ORDER,
     HOUSE_KINDS,
     Chat,
     ChatDayStat,
@@ -355,7 +356,7 @@ class StatsService:
 
     async def _municipality(self, municipality: Municipality, period: Period) -> Summary:
         chats = await Chat.filter(municipality=municipality, kind__in=HOUSE_KINDS).order_by(
-            "title_key", "id"
+            *CHAT_ORDER
         )
         scope = {"chat__municipality_id": municipality.id}
         figures = await self._figures(chats, period, **scope)

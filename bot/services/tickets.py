@@ -23,6 +23,7 @@ from bot.services.invitations import InvitationService, Scope, SmsNotSent
 from bot.services.paging import Page, paginate
 from bot.services.schedule import add_working_days
 from storage.models import (
+    CHAT_ORDER,
     Blob,
     Chat,
     ChatStatus,
@@ -85,7 +86,7 @@ class TicketService:
 
     async def escalation_chats(self, actor: Actor) -> list[Chat]:
         chat_ids = [g.chat_id for g in actor.grants_of(Role.CHAT_ADMIN)]
-        return await Chat.filter(id__in=chat_ids, status=ChatStatus.ACTIVE).order_by("title_key")
+        return await Chat.filter(id__in=chat_ids, status=ChatStatus.ACTIVE).order_by(*CHAT_ORDER)
 
     async def admin_chat(self, actor: Actor, chat_id: int) -> Chat:
         if not any(g.chat_id == chat_id for g in actor.grants_of(Role.CHAT_ADMIN)):
@@ -190,6 +191,15 @@ class TicketService:
         if not any(g.chat_id == ticket.chat_id for g in actor.grants_of(Role.REPRESENTATIVE)):
             raise AccessDenied("Вы больше не представитель в этом чате.")
         return ticket
+
+    async def waiting_for(self, actor: Actor) -> list[Ticket]:
+        """Tickets the actor is to answer now (as representative of their chat), oldest first."""
+        chats = [g.chat_id for g in actor.grants_of(Role.REPRESENTATIVE)]
+        if actor.person is None or not chats:
+            return []
+        return await Ticket.filter(
+            representative_id=actor.person.id, chat_id__in=chats, status=TicketStatus.OPEN
+        ).order_by("id").prefetch_related("chat", "municipality", "representative", "author")
 
     async def visible(self, actor: Actor, ticket_id: int) -> Ticket:
         """The ticket, if the actor is its representative, its chat's admin or staff there."""

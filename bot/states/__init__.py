@@ -28,7 +28,7 @@ class ChatImport(BaseStateGroup):
 
 
 class ChatList(BaseStateGroup):
-    BROWSE = "browse"  # typed text searches by address
+    BROWSE = "browse"  # a typed address searches (any text, after «Найти чат»)
 
 
 class ChangeAdmin(BaseStateGroup):

@@ -16,7 +16,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from vkbottle import API, VKAPIError
@@ -36,10 +36,12 @@ from bot.vk.errors import (
 from bot.vk.rate_limit import Priority, RateLimiter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_PEERS_PER_SEND = 100
 MAX_EXECUTE_CALLS = 25  # API calls VK runs in one `execute` request
 MAX_MESSAGE_LENGTH = 4096
+DOWNLOAD_CHUNK = 64 * 1024
 
 _priority: contextvars.ContextVar[Priority] = contextvars.ContextVar(
     "vk_priority", default=Priority.INTERACTIVE
@@ -418,29 +420,45 @@ class VkGateway:
         await self.call("messages.setChatPhoto", file=uploaded["response"])
 
     async def _upload(self, url: str, form: aiohttp.FormData) -> dict[str, Any]:
-        for attempt in range(1, self.retry.max_attempts + 1):
-            try:
-                result = await self.http.request_json(url, method="POST", data=form)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                if attempt == self.retry.max_attempts:
-                    raise VkUnavailable(f"upload failed: {exc!r}") from exc
-                await self._sleep(self.retry.delay(None, attempt))
-                continue
-            if "error" in result:
-                raise VkPermanentError(f"upload refused: {result['error']}")
-            return result
-        raise AssertionError("unreachable")
+        result = await self._over_network(
+            "upload", lambda: self.http.request_json(url, method="POST", data=form)
+        )
+        if "error" in result:
+            raise VkPermanentError(f"upload refused: {result['error']}")
+        return result
 
     async def download(self, url: str, *, max_bytes: int) -> bytes:
-        """Fetch an attachment the person sent; refuse files larger than `max_bytes`."""
+        """Fetch an attachment the person sent, whole; refuse files larger than `max_bytes`."""
+        return await self._over_network("download", lambda: self._download_once(url, max_bytes))
+
+    async def _download_once(self, url: str, max_bytes: int) -> bytes:
+        """The body read to its end (`StreamReader.read(n)` gives only what has arrived so far),
+        with the limit enforced while it streams: a file over it is refused as soon as its
+        `Content-Length` or the bytes read so far say so, and the rest is never read."""
         async with self.http.request(url, method="GET") as response:
+            if 400 <= response.status < 500:
+                raise VkPermanentError(f"download refused: HTTP {response.status}")
             response.raise_for_status()
             if (response.content_length or 0) > max_bytes:
                 raise FileTooLarge(response.content_length or 0)
-            content = await response.content.read(max_bytes + 1)
-            if len(content) > max_bytes:
-                raise FileTooLarge(len(content))
-            return content
+            body = bytearray()
+            async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK):
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FileTooLarge(len(body))
+            return bytes(body)
+
+    async def _over_network(self, what: str, attempt_once: Callable[[], Awaitable[T]]) -> T:
+        """An upload server or file request, retried on network failures (a cut body too)."""
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                return await attempt_once()
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                if attempt == self.retry.max_attempts:
+                    raise VkUnavailable(f"{what} failed: {exc!r}") from exc
+                log.info("%s failed (%r); retry %d", what, exc, attempt)
+                await self._sleep(self.retry.delay(None, attempt))
+        raise AssertionError("unreachable")
 
 
 class FileTooLarge(Exception):

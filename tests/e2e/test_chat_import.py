@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 
+from bot.services.chat_import import MAX_FILE_BYTES, MAX_ROWS
 from tests.harness import Message, Person, Stack
+from tests.sheets import chat_rows, csv_of_size, xlsx_file
 from tests.test_chat_import import HEADER, csv_bytes, xlsx_bytes
 
 GOOD_ROWS = [
@@ -99,3 +102,54 @@ async def test_a_file_outside_the_import_step(stack: Stack, staff: Person) -> No
     assert "нажмите «Чаты из файла»" in reply.text
     titles = [c["title"] for c in await stack.api("GET", "/sandbox/chats")]
     assert GOOD_ROWS[0][0] not in titles
+
+
+# Downloaded files are cut (issue 10): the whole body must arrive, whatever its size up to 1 МБ.
+
+
+async def test_downloaded_files_are_cut_a_csv_of_exactly_1_mb_with_12000_rows(
+    stack: Stack, staff: Person
+) -> None:
+    content = csv_of_size(12_000, MAX_FILE_BYTES)
+    await staff.press("Чаты из файла")
+    (preview,) = await staff.upload("чаты.csv", content)
+    assert "Будет создано чатов: 12000" in preview.text
+    assert "Отклонено" not in preview.text
+    assert await staff.keyboard() == ["Создать 12000 чатов", "Отмена"]
+
+
+# The workbooks below test reading files, not the database: SQLite is enough (the 1 MB CSV
+# above stores its file on both).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
+async def test_downloaded_files_are_cut_an_xlsx_of_700_kb(stack: Stack, staff: Person) -> None:
+    content = xlsx_file(chat_rows(12_000, description=10))
+    assert 500_000 < len(content) < 900_000
+    await staff.press("Чаты из файла")
+    (preview,) = await staff.upload("чаты.xlsx", content)
+    assert "Будет создано чатов: 12000" in preview.text
+    assert "Отклонено" not in preview.text
+
+
+@SQLITE_ONLY
+async def test_downloaded_files_are_cut_a_workbook_with_too_many_rows(
+    stack: Stack, staff: Person
+) -> None:
+    content = xlsx_file(chat_rows(MAX_ROWS + 1))
+    assert len(content) < MAX_FILE_BYTES
+    await staff.press("Чаты из файла")
+    (reply,) = await staff.upload("чаты.xlsx", content)
+    assert reply.text.startswith("В файле больше 20\u00a0000 чатов. Разделите список")
+    assert "повреждён" not in reply.text
+
+
+async def test_downloaded_files_are_cut_one_byte_over_1_mb_is_refused(
+    stack: Stack, staff: Person
+) -> None:
+    await staff.press("Чаты из файла")
+    (reply,) = await staff.upload("чаты.csv", csv_of_size(12_000, MAX_FILE_BYTES + 1))
+    assert reply.text == "Файл «чаты.csv» больше 1 МБ. Разделите список на несколько файлов."
+    (preview,) = await staff.upload("чаты.csv", csv_of_size(12_000, MAX_FILE_BYTES))
+    assert "Будет создано чатов: 12000" in preview.text  # the step goes on

@@ -4,6 +4,8 @@ deadlines — with a moved clock instead of waiting."""
 from __future__ import annotations
 
 import asyncio
+import io
+import random
 import sys
 import time
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from bot.services.access import load_actor
 from bot.services.errors import AccessDenied, DomainError
@@ -36,6 +39,12 @@ class House:
 
 @pytest.fixture
 async def house(stack: Stack, staff: Person) -> House:
+    return await make_house(stack, staff)
+
+
+async def make_house(stack: Stack, staff: Person, *, rep_bound: bool = True) -> House:
+    """A house chat with its admin and a UK representative (who has written to the bot, unless
+    not `rep_bound`) and a resident in it."""
     admin = await stack.person("Глеб Орлов", "+79000000005")
     rep = await stack.person("Роман Комфортов", "+79000000011")
     resident = await stack.person("Вера Иванова", "+79000000003")
@@ -48,7 +57,8 @@ async def house(stack: Stack, staff: Person) -> House:
     await staff.say(rep.phone)
     await staff.press("Назначить")
     await bind_by_sms(admin)
-    await bind_by_sms(rep)
+    if rep_bound:
+        await bind_by_sms(rep)
     chat = await sandbox_chat(stack, TITLE)
     admin_peer = (await admin.open(chat["invite_link"]))["peer_id"]
     resident_peer = (await resident.open(chat["invite_link"]))["peer_id"]
@@ -97,6 +107,37 @@ async def test_escalation_answer_and_highlighted_official_message(stack: Stack, 
         await stack.app.services.tickets.answerable(rep_actor, number)
 
 
+def noise_png(width: int, height: int) -> bytes:
+    """A photo that does not compress: as big as a real phone photo of the same size."""
+    pixels = random.Random(width * height).randbytes(width * height * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_downloaded_files_are_cut_a_photo_and_an_answer_file_arrive_whole(
+    stack: Stack, house: House
+) -> None:
+    photo = noise_png(1600, 1000)
+    assert len(photo) > 4_000_000
+    await house.admin.press("Пригласить представителя")
+    await house.admin.press("Управляющая компания «Комфорт»")
+    await house.admin.upload("фасад.png", photo, kind="photo", text=QUESTION)
+    *_, done = await house.admin.press("Отправить")
+    assert "передано" in done.text
+    notice = await house.rep.last()
+    assert notice.buttons == ["Ответить", "Назначить онлайн-встречу"]
+    assert await stack.download(notice) == photo
+
+    document = b"%PDF-1.4\n" + random.Random(3).randbytes(3_000_000)
+    await house.rep.press("Ответить")
+    await house.rep.upload("смета.pdf", document, text="Смета ремонта фасада — во вложении.")
+    await house.rep.press("Опубликовать")
+    official = (await house.resident.messages(house.resident_peer))[-1]
+    assert "Смета ремонта фасада" in official.text
+    assert await stack.download(official) == document
+
+
 async def test_a_representative_of_another_chat_cannot_use_the_button(stack: Stack, house: House, staff: Person) -> None:
     number = await escalate(house)
     other = await stack.person("Чужой Представитель", "+79000000012")
@@ -115,6 +156,29 @@ async def test_a_representative_of_another_chat_cannot_use_the_button(stack: Sta
         await stack.app.services.tickets.answerable(intruder, number)
     with pytest.raises(AccessDenied):
         await stack.app.services.tickets.answer(intruder, number, "чужой ответ", None)
+
+
+async def test_a_representative_from_the_sms_link_sees_what_waits_for_him(
+    stack: Stack, staff: Person
+) -> None:
+    """The representative never wrote to the community: the ticket reaches him by SMS; he opens
+    its link, writes «Начать» and sees the ticket with its buttons at once."""
+    house = await make_house(stack, staff, rep_bound=False)
+    rep = house.rep
+    number = await escalate(house)
+    sms = (await rep.sms())[-1]["text"]
+    assert f"обращение №{number} по адресу «{TITLE}» ждёт ответа" in sms
+
+    await rep.open_sms_link()
+    welcome, notice = await rep.say("Начать")
+    assert "Ждут вашего ответа: 1 обращение" in welcome.text
+    assert notice.text.startswith(f"Поступило обращение от УД по адресу «{TITLE}» №{number} «{QUESTION}»")
+    assert notice.buttons == ["Ответить", "Назначить онлайн-встречу"]
+
+    (ask,) = await rep.press("Ответить")
+    assert f"Напишите ответ на обращение №{number}" in ask.text
+    edited = next(m for m in await rep.messages() if m.cmid == notice.cmid)
+    assert "Вы выбрали: ответить" in edited.text and edited.buttons == []
 
 
 def tomorrow_noon() -> datetime:

@@ -68,6 +68,22 @@ async def test_a_chat_admin_walks_every_step(stack: Stack, staff: Person) -> Non
     assert (await gleb.last()).cmid == done.cmid  # and nothing else happened
 
 
+async def test_onboarding_finished_shows_no_step_5_of_4(stack: Stack, staff: Person) -> None:
+    gleb = await chat_admin(stack, staff)
+    await gleb.open((await sandbox_chat(stack, TITLE))["invite_link"])
+    await gleb.press("Готово")
+    await gleb.press("Готово")
+    (done,) = await gleb.press("Понятно")
+    finished = (
+        f"Чат «{TITLE}» подключён, все шаги пройдены — спасибо! Когда жители поднимут важный "
+        "вопрос, нажмите «Пригласить представителя» в меню."
+    )
+    assert done.text == finished
+    (again,) = await gleb.say("Инструкция")  # asked again later: the same, still no step 5
+    assert again.text == finished
+    assert not [m.text for m in await gleb.messages() if "Шаг 5" in m.text]
+
+
 async def test_check_reports_lost_rights_and_tells_staff(stack: Stack, staff: Person) -> None:
     gleb = await chat_admin(stack, staff)
     chat = await sandbox_chat(stack, TITLE)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
 
+from bot import texts
 from bot.services.access import load_actor
 from bot.services.errors import AccessDenied
 from tests.e2e.conftest import bind_admin, bind_staff
 from tests.e2e.steps import create_chat
 from tests.harness import Message, Person, Stack
+from tests.test_chat_import import HEADER, csv_bytes
 
 
 def listing(messages: list[Message]) -> Message:
@@ -122,8 +125,8 @@ async def test_another_municipality_sees_none_of_it(stack: Stack, staff: Person)
     await create_chat(staff, "Плесецкая 16", kind="Дом")
     other_admin = await stack.person("Ольга Другая", "+79000000020")
     await bind_admin(stack, other_admin, municipality="Другой город")
-    screen = listing(await other_admin.press("Список чатов"))
-    assert "Итого: 0 чатов" in screen.text
+    (screen,) = await other_admin.press("Список чатов")
+    assert "Чатов пока нет" in screen.text
     await other_admin.press("Меню")
     (staff_screen,) = await other_admin.press("Сотрудники")
     assert "Сотрудников пока нет" in staff_screen.text
@@ -140,3 +143,67 @@ async def test_another_municipality_sees_none_of_it(stack: Stack, staff: Person)
     ):
         with pytest.raises(AccessDenied):
             await attempt
+
+
+def named_buttons(text: str) -> list[str]:
+    """The buttons a message names: «…» in capitals (examples to type are in lower case)."""
+    return [name for name in re.findall(r"«([^«»]+)»", text) if name[0].isupper()]
+
+
+def titles_on(page: Message) -> list[str]:
+    """The chat titles of a list page («3. Садовая 1 — создан · …»), in order."""
+    return [line.split(". ", 1)[1].split(" — ")[0] for line in page.text.splitlines() if line[:1].isdigit()]
+
+
+async def import_chats(stack: Stack, staff: Person, titles: list[str]) -> None:
+    rows = [[title, "+79000000005", "Дом"] for title in titles]
+    await staff.press("Чаты из файла")
+    await staff.upload("чаты.csv", csv_bytes([HEADER[:3], *rows]))
+    await staff.press(f"Создать {texts.chats(len(titles))}")
+    await stack.finish_background_work()
+
+
+async def test_empty_chat_list_names_buttons_that_are_on_its_keyboard(
+    stack: Stack, staff: Person
+) -> None:
+    (screen,) = await staff.press("Список чатов")
+    assert "Чатов пока нет" in screen.text
+    named = named_buttons(screen.text)
+    assert named == ["Создать чат", "Чаты из файла"]
+    assert set(named) <= set(await staff.keyboard())
+    (step,) = await staff.press("Чаты из файла")  # the button is there and works
+    assert "Пришлите файлом таблицу" in step.text
+
+
+async def test_chat_list_text_that_is_not_an_address_is_not_a_search(
+    stack: Stack, staff: Person
+) -> None:
+    await create_chat(staff, "Плесецкая 16", kind="Дом")
+    await staff.press("Список чатов")
+    (reply,) = await staff.say("привет, как удалить чат?")
+    assert "найдено" not in reply.text and "не похоже на адрес" in reply.text
+    assert named_buttons(reply.text) == ["Найти чат", "Помощь", "Меню"]
+    assert set(named_buttons(reply.text)) <= set(await staff.keyboard())
+    assert "найдено 1" in listing(await staff.say("плесецкая 16")).text  # an address still searches
+    await staff.press("Найти чат")  # and after «Найти чат» any text does
+    assert "найдено 0" in listing(await staff.say("Привет")).text
+
+
+async def test_chats_sort_as_text_natural_order_across_pages(stack: Stack, staff: Person) -> None:
+    titles = [f"Строителей, {n}" for n in range(1, 13)] + ["ул. Садовая, 12", "Садовая 1"]
+    await import_chats(stack, staff, titles[::-1])
+    first = listing(await staff.press("Список чатов"))
+    seen = titles_on(first)
+    for _ in range(2):
+        await staff.press("›")
+        seen += titles_on(next(m for m in await staff.messages() if m.cmid == first.cmid))
+    assert seen == ["Садовая 1", "ул. Садовая, 12", *[f"Строителей, {n}" for n in range(1, 13)]]
+
+
+async def test_search_finds_sadovaya_12_written_with_abbreviations(stack: Stack, staff: Person) -> None:
+    await import_chats(stack, staff, ["ул. Садовая, 12", "Садовая 1, корп. 12", "Садовая 3, подъезд 12", "Садовая 120"])
+    await staff.press("Список чатов")
+    found = listing(await staff.say("садовая 12"))
+    assert "найдено 1" in found.text and "1. ул. Садовая, 12 —" in found.text
+    found = listing(await staff.say("САДОВАЯ, д. 12"))
+    assert "найдено 1" in found.text

@@ -187,7 +187,6 @@ class CallbackDelivery:
             return self._failed(f"{type(error).__name__}: {error}")
         text = text.strip()
         if status == 200 and accept(text):
-            self.stats.callback["acknowledged"] += 1
             return _Answer(True)
         what = f"HTTP {status} {text[:60]!r}"
         delay = _retry_after(retry_after) if status in RETRY_AFTER_STATUSES else None
@@ -224,7 +223,10 @@ class _Line:
             task.cancel()
 
     async def closed(self) -> None:
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Wait until every task of the line has ended (cancelled again if one went on)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=0.1)
+            self.cancel()
 
     def save(self) -> None:
         """Record progress not yet recorded (on stop)."""
@@ -387,6 +389,8 @@ class _Events(_Line):
         delivery = self.delivery
         try:
             retries = await self.attempts(body, _is_ok)
+            if retries is not None:
+                delivery.stats.callback["acknowledged"] += 1
             if retries is None:
                 delivery.stats.callback["given_up"] += 1
                 log.warning("Callback API server %s: event %s given up after %s attempts",

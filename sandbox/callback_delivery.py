@@ -209,6 +209,7 @@ class _Line:
         self.failures = 0  # failed attempts in a row, over all its requests
         self._hold_until = 0.0  # loop time before which nothing is sent
         self._tasks: set[asyncio.Task[None]] = set()
+        self._cancelled = False
 
     def serves(self, server: CallbackServer) -> bool:
         raise NotImplementedError
@@ -219,6 +220,7 @@ class _Line:
         task.add_done_callback(self._tasks.discard)
 
     def cancel(self) -> None:
+        self._cancelled = True
         for task in self._tasks:
             task.cancel()
 
@@ -251,6 +253,8 @@ class _Line:
         while True:
             while (wait := self.held_for()) > 0:
                 await asyncio.sleep(wait)
+            if self._cancelled:  # also if a cancellation met a timeout and was taken for it
+                raise asyncio.CancelledError
             answer = await delivery.post(self.server.url, body, retry, accept)
             if answer.accepted:
                 self.failures = 0

@@ -19,7 +19,7 @@ import pytest
 from vkbottle import Bot
 from vkbottle.callback import BotCallback
 
-from sandbox import Sandbox
+from sandbox import Sandbox, SandboxConfig
 from sandbox.config import CallbackSettings
 
 from .callback_receiver import WAIT, Receiver, hang, ok, status, text
@@ -37,20 +37,23 @@ MakeClient = Callable[..., Awaitable[SandboxClient]]
 MakeReceiver = Callable[..., Awaitable[Receiver]]
 
 
+def delivery_config(tmp_path: Path, **settings: Any) -> SandboxConfig:
+    """SETTINGS changed by the CallbackSettings among `settings`; the rest is configuration."""
+    delivery = {field.name for field in fields(CallbackSettings)}
+    callback = {k: v for k, v in settings.items() if k in delivery}
+    other = {k: v for k, v in settings.items() if k not in delivery}
+    return make_config(tmp_path, callback=replace(SETTINGS, **callback), **other)
+
+
 @pytest.fixture
 async def make_client(
     tmp_path: Path, session: aiohttp.ClientSession
 ) -> AsyncIterator[MakeClient]:
-    """A running sandbox with the given delivery settings (and other configuration), and a
-    client for it."""
+    """A running sandbox with the given settings (delivery_config), and a client for it."""
     started: list[Sandbox] = []
-    delivery = {field.name for field in fields(CallbackSettings)}
 
     async def make(**settings: Any) -> SandboxClient:
-        callback = {k: v for k, v in settings.items() if k in delivery}
-        other = {k: v for k, v in settings.items() if k not in delivery}
-        config = make_config(tmp_path, callback=replace(SETTINGS, **callback), **other)
-        sandbox = Sandbox(config)
+        sandbox = Sandbox(delivery_config(tmp_path, **settings))
         await sandbox.start()
         started.append(sandbox)
         return SandboxClient(sandbox, session)
@@ -427,7 +430,7 @@ async def test_failures_in_a_row_pause_the_server_and_it_resumes_after_the_pause
 async def test_a_paused_server_shows_as_failed_and_the_pause_survives_a_restart(
     tmp_path: Path, session: aiohttp.ClientSession, make_receiver: MakeReceiver
 ) -> None:
-    config = make_config(tmp_path, callback=replace(SETTINGS, pause_after=1, pause_seconds=60))
+    config = delivery_config(tmp_path, pause_after=1, pause_seconds=60)
     async with Sandbox(config) as first:
         client = SandboxClient(first, session)
         receiver = await make_receiver(await code_of(client))
@@ -494,7 +497,7 @@ async def test_deleting_a_server_stops_its_delivery_at_once(
 async def test_a_restart_goes_on_without_sending_acknowledged_events_again(
     tmp_path: Path, session: aiohttp.ClientSession, make_receiver: MakeReceiver
 ) -> None:
-    config = make_config(tmp_path, callback=replace(SETTINGS, timeout=5.0, concurrency=2))
+    config = delivery_config(tmp_path, timeout=5.0, concurrency=2)
     async with Sandbox(config) as first:
         client = SandboxClient(first, session)
         receiver = await make_receiver(await code_of(client))

@@ -154,11 +154,14 @@ class CallbackDelivery:
             raise CallbackSettingsError(f"Неизвестные настройки: {', '.join(sorted(unknown))}")
         for name, value in settings.items():
             kind, low, high = _LIMITS[name]
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not number or (kind is int and not isinstance(value, int)) or not low <= value <= high:
+            allowed = (int,) if kind is int else (int, float)
+            if isinstance(value, bool) or not isinstance(value, allowed) or not (
+                low <= value <= high
+            ):
                 what = "целое число" if kind is int else "число"
                 raise CallbackSettingsError(f"{name} — {what} от {low:g} до {high:g}")
-        self.settings = replace(self.settings, **{k: _LIMITS[k][0](v) for k, v in settings.items()})
+        changed = {name: _LIMITS[name][0](value) for name, value in settings.items()}
+        self.settings = replace(self.settings, **changed)
         for line in self._lines.values():
             line.settings_changed()
 
@@ -393,15 +396,15 @@ class _Events(_Line):
         delivery = self.delivery
         try:
             retries = await self.attempts(body, _is_ok)
-            if retries is not None:
-                delivery.stats.callback["acknowledged"] += 1
             if retries is None:
                 delivery.stats.callback["given_up"] += 1
                 log.warning("Callback API server %s: event %s given up after %s attempts",
                             self.server.id, ts, delivery.settings.max_attempts)
-            elif delivery.faults.callback_duplicate():
-                delivery.stats.callback["duplicates"] += 1
-                await delivery.post(self.server.url, body, retries + 1, _is_ok)
+            else:
+                delivery.stats.callback["acknowledged"] += 1
+                if delivery.faults.callback_duplicate():
+                    delivery.stats.callback["duplicates"] += 1
+                    await delivery.post(self.server.url, body, retries + 1, _is_ok)
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except Exception:
@@ -431,7 +434,8 @@ def _is_ok(text: str) -> bool:
 def _shaped(update: dict[str, Any], api_version: str) -> Any:
     """The event's object in the server's API version (the sandbox keeps 5.199 shapes; before
     5.103 `message_new` carried the message itself, without `client_info`)."""
-    if update["type"] == "message_new" and (parse_version(api_version) or (0, 0)) < OLD_MESSAGE_NEW:
+    old = (parse_version(api_version) or (0, 0)) < OLD_MESSAGE_NEW
+    if update["type"] == "message_new" and old:
         return update["object"]["message"]
     return update["object"]
 

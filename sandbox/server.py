@@ -124,4 +124,3 @@ async def _web_file(request: web.Request) -> web.FileResponse:
     if not path.is_relative_to(WEB_ROOT) or not path.is_file():
         raise web.HTTPNotFound()
     return web.FileResponse(path, headers={**NO_CACHE, "X-Content-Type-Options": "nosniff"})
-

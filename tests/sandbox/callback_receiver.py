@@ -64,7 +64,8 @@ async def _confirm(receiver: Receiver, received: Received) -> web.Response:
 class Receiver:
     def __init__(self, code: str | None) -> None:
         self.code = code  # what it answers to a confirmation; None: "" (it does not know it)
-        self.code_known = asyncio.Event()  # confirmations wait for it when code is None
+        self.wait_for_code = False  # confirmations wait for know_code() first
+        self.code_known = asyncio.Event()
         self.answers: deque[Answer] = deque()  # for the next events, then `default`
         self.default: Answer = ok
         self.requests: list[Received] = []

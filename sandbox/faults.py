@@ -1,4 +1,5 @@
-"""Fault injection: failing method calls, slowing them down, breaking long polls."""
+"""Fault injection: failing method calls, slowing them down, breaking long polls, sending
+Callback API events twice."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Faults:
         self.delay_ms = config.delay_ms
         self.methods: tuple[str, ...] = ()  # empty: every method may fail
         self.longpoll_failed: deque[int] = deque()
+        self.callback_duplicates = 0.0  # share of acknowledged events sent once more
         self.seed: int | None = None  # set it to make a run's faults repeatable
         self._rng = random.Random()
 
@@ -37,6 +39,10 @@ class Faults:
     def next_longpoll_failure(self) -> int | None:
         return self.longpoll_failed.popleft() if self.longpoll_failed else None
 
+    def callback_duplicate(self) -> bool:
+        """Send this acknowledged Callback API event once more, as VK now and then does?"""
+        return self.callback_duplicates > 0 and self._rng.random() < self.callback_duplicates
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "error_rate": self.error_rate,
@@ -44,6 +50,7 @@ class Faults:
             "delay_ms": self.delay_ms,
             "methods": list(self.methods),
             "longpoll_failed": list(self.longpoll_failed),
+            "callback_duplicates": self.callback_duplicates,
             "seed": self.seed,
         }
 
@@ -57,6 +64,7 @@ class Faults:
         delay_ms = settings.get("delay_ms", self.delay_ms)
         methods = settings.get("methods", list(self.methods))
         longpoll_failed = settings.get("longpoll_failed", list(self.longpoll_failed))
+        callback_duplicates = settings.get("callback_duplicates", self.callback_duplicates)
         seed = settings.get("seed", self.seed)
         if not _is_number(error_rate) or not 0 <= error_rate <= 1:
             raise FaultSettingsError("error_rate — доля от 0 до 1")
@@ -68,6 +76,8 @@ class Faults:
             raise FaultSettingsError("methods — список названий методов VK (пустой — все)")
         if not _int_list(longpoll_failed) or not set(longpoll_failed) <= LONGPOLL_FAILURES:
             raise FaultSettingsError("longpoll_failed — список из чисел 1, 2, 3")
+        if not _is_number(callback_duplicates) or not 0 <= callback_duplicates <= 1:
+            raise FaultSettingsError("callback_duplicates — доля от 0 до 1")
         if seed is not None and not _is_int(seed):
             raise FaultSettingsError("seed — целое число (или null)")
         self.error_rate = float(error_rate)
@@ -75,6 +85,7 @@ class Faults:
         self.delay_ms = delay_ms
         self.methods = tuple(methods)
         self.longpoll_failed = deque(longpoll_failed)
+        self.callback_duplicates = float(callback_duplicates)
         if "seed" in settings:
             self.seed = seed
             self._rng = random.Random(seed)

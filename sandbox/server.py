@@ -1,12 +1,13 @@
-"""The sandbox server: VK API, Bots Long Poll, uploads and files, the people API and the web page."""
+"""The sandbox server: VK API, Bots Long Poll, Callback API delivery, uploads and files, the
+people API and the web page."""
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 from aiohttp import web
 
+from .callback_delivery import CallbackDelivery
 from .config import SandboxConfig
 from .faults import Faults
 from .longpoll import LongPoll
@@ -16,6 +17,7 @@ from .people.routes import PeopleRoutes
 from .stats import Stats
 from .vk.api import VkApi
 from .vk.uploads import MAX_UPLOAD_BYTES, UploadRoutes
+from .webutil import is_loopback
 from .world import World
 
 SHUTDOWN_TIMEOUT = 2.0
@@ -47,11 +49,12 @@ class Sandbox:
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
-        if not _is_loopback(self.config.host):
+        if not is_loopback(self.config.host):
             raise ValueError(f"the sandbox listens on loopback only, not {self.config.host!r}")
         self.faults = Faults(self.config)
         self.stats = Stats()
         self._world = World(self.config)
+        self.callback = CallbackDelivery(self._world, self.faults, self.stats)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self.app = self._build_app()
@@ -63,7 +66,7 @@ class Sandbox:
         app.router.add_route("*", "/longpoll/{group_id}", LongPoll(self._world, self.faults).handle)
         UploadRoutes(self._world).register(app.router)
         PeopleRoutes(self._world).register(app.router)
-        ControlRoutes(self._world, self.faults, self.stats).register(app.router)
+        ControlRoutes(self._world, self.faults, self.stats, self.callback).register(app.router)
         app.router.add_get("/", _web_page)
         app.router.add_get("/web/{name:.+}", _web_file)
         return app
@@ -90,9 +93,12 @@ class Sandbox:
         self._runner = runner
         self._port = runner.addresses[0][1]
         self._world.base_url = self.base_url
+        await self.callback.start()
 
     async def stop(self) -> None:
-        """Answer the waiting long polls, stop serving and close the world's database."""
+        """Stop the Callback API delivery, answer the waiting long polls, stop serving and
+        close the world's database."""
+        await self.callback.stop()
         self._world.signal.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -118,12 +124,3 @@ async def _web_file(request: web.Request) -> web.FileResponse:
     if not path.is_relative_to(WEB_ROOT) or not path.is_file():
         raise web.HTTPNotFound()
     return web.FileResponse(path, headers={**NO_CACHE, "X-Content-Type-Options": "nosniff"})
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

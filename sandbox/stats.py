@@ -10,13 +10,18 @@ class Stats:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.errors: Counter[int] = Counter()
+        # Callback API requests: sent, retries, acknowledged, failed, retry_after, given_up,
+        # paused, confirmed, duplicates
+        self.callback: Counter[str] = Counter()
 
     def reset(self) -> None:
         self.calls.clear()
         self.errors.clear()
+        self.callback.clear()
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "calls": dict(self.calls),
             "errors": {str(code): count for code, count in sorted(self.errors.items())},
+            "callback": dict(self.callback),
         }

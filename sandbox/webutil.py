@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from functools import partial
 
@@ -17,3 +18,13 @@ async def request_params(request: web.Request) -> dict[str, str]:
         form = await request.post()
         params.update({key: value for key, value in form.items() if isinstance(value, str)})
     return params
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

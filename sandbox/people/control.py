@@ -1,4 +1,5 @@
-"""`/sandbox/...` beyond people: the community, chats, the SMS outbox, statistics, faults."""
+"""`/sandbox/...` beyond people: the community, chats, the SMS outbox, statistics, faults, the
+Callback API delivery."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..callback_delivery import CallbackDelivery, CallbackSettingsError
 from ..faults import Faults, FaultSettingsError
 from ..ints import parse_int64
 from ..stats import Stats
@@ -19,10 +21,13 @@ DEFAULT_SMS_SENDER = "sandbox"
 
 
 class ControlRoutes:
-    def __init__(self, world: World, faults: Faults, stats: Stats) -> None:
+    def __init__(
+        self, world: World, faults: Faults, stats: Stats, callback: CallbackDelivery
+    ) -> None:
         self.world = world
         self.faults = faults
         self.stats = stats
+        self.callback = callback
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_get("/sandbox/community", self.community)
@@ -36,6 +41,8 @@ class ControlRoutes:
         router.add_post("/sandbox/stats/reset", self.stats_reset)
         router.add_get("/sandbox/faults", self.faults_get)
         router.add_post("/sandbox/faults", self.faults_set)
+        router.add_get("/sandbox/callback", self.callback_get)
+        router.add_post("/sandbox/callback", self.callback_set)
 
     async def community(self, request: web.Request) -> web.Response:
         config = self.world.config
@@ -145,6 +152,17 @@ class ControlRoutes:
         except FaultSettingsError as error:
             raise bad_request(str(error)) from None
         return json_response(self.faults.as_dict())
+
+    async def callback_get(self, request: web.Request) -> web.Response:
+        return json_response(self.callback.as_dict())
+
+    async def callback_set(self, request: web.Request) -> web.Response:
+        body = await Body.read(request)
+        try:
+            self.callback.update(body.data)
+        except CallbackSettingsError as error:
+            raise bad_request(str(error)) from None
+        return json_response(self.callback.as_dict())
 
 
 def _phone(raw: str) -> str:

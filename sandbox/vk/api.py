@@ -9,15 +9,14 @@ from typing import Any
 from aiohttp import web
 
 from ..faults import Faults
-from ..ints import parse_int64
 from ..webutil import json_response, request_params
 from ..ratelimit import RateLimiter
 from ..stats import Stats
 from ..world import World
-from . import chats, community, messages, uploads
+from . import callback_api, chats, community, messages, uploads
 from .errors import VKError
 from .execute import ExecuteResult, Method, make_execute
-from .params import method_params
+from .params import method_params, parse_version
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +32,7 @@ METHODS: dict[str, Method] = {
     **messages.METHODS,
     **chats.METHODS,
     **uploads.METHODS,
+    **callback_api.METHODS,
 }
 METHODS["execute"] = make_execute(dict(METHODS))  # inside execute, `execute` is unknown (3)
 
@@ -87,9 +87,8 @@ class VkApi:
 def check_version(text: str) -> None:
     """VK refuses a missing, malformed or pre-5.81 `v` with error 8. Every accepted version is
     answered in the 5.199 shapes (the sandbox keeps no older ones)."""
-    major, dot, minor = text.partition(".")
-    version = (parse_int64(major), parse_int64(minor if dot else "0"))
-    if version[0] is None or version[1] is None or (version[0], version[1]) < MIN_VERSION:
+    version = parse_version(text)
+    if version is None or version < MIN_VERSION:
         raise VKError(8, DEPRECATED_VERSION)
 
 

@@ -39,6 +39,7 @@ ERROR_MESSAGES: dict[int, str] = {
     936: "Contact not found",
     945: "Chat was disabled",
     946: "Chat not supported",
+    2000: "Servers number limit is reached",
 }
 
 

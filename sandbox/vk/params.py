@@ -19,7 +19,14 @@ _FALSE = {"0", "false", ""}
 # the value, so they are checked before the method runs, whether it reads them or not.
 INTEGER_PARAMS: dict[str, tuple[str, ...]] = {
     "docs.getMessagesUploadServer": ("peer_id",),
+    "groups.addCallbackServer": ("group_id",),
+    "groups.deleteCallbackServer": ("group_id", "server_id"),
+    "groups.editCallbackServer": ("group_id", "server_id"),
+    "groups.getCallbackConfirmationCode": ("group_id",),
+    "groups.getCallbackServers": ("group_id", "server_ids"),
+    "groups.getCallbackSettings": ("group_id", "server_id"),
     "groups.getLongPollServer": ("group_id",),
+    "groups.setCallbackSettings": ("group_id", "server_id"),
     "messages.createChat": ("user_ids", "group_id"),
     "messages.delete": ("message_ids", "reason", "group_id", "peer_id", "cmids"),
     "messages.edit": ("peer_id", "group_id", "message_id", "cmid", "conversation_message_id"),
@@ -114,6 +121,15 @@ class Params:
         given = self.integer("group_id")
         if given is not None and given != group_id:
             raise VKError(15, "group_id is not the token's community")
+
+
+def parse_version(text: str) -> tuple[int, int] | None:
+    """An API version as VK reads `v`: `5.199` (or `5`, as `5.0`); None if it is not one."""
+    major, dot, minor = text.partition(".")
+    major_number, minor_number = parse_int64(major), parse_int64(minor if dot else "0")
+    if major_number is None or minor_number is None:
+        return None
+    return major_number, minor_number
 
 
 def _int64(name: str, text: str) -> int:

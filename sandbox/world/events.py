@@ -1,4 +1,4 @@
-"""The community's Bots Long Poll event log and its keys."""
+"""The community's event log (Bots Long Poll and the Callback API) and the long-poll keys."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ PRUNE_EVERY = 100  # events between prunes of the kept history
 class EventLog:
     """Events numbered 1, 2, 3…; `ts` is the number of the last event handed out."""
 
-    def __init__(self, db: Database, group_id: int, history: int) -> None:
+    def __init__(self, db: Database, group_id: int, history: int, backlog: int) -> None:
         self._db = db
         self._group_id = group_id
         self._history = history
+        self._backlog = max(backlog, history)
         # after a failed 3 the next server's ts starts here, so nothing emitted meanwhile is lost
         self._resume_ts: int | None = None
 
@@ -38,16 +39,30 @@ class EventLog:
         with self._db.transaction():
             ts = int(self._db.execute("INSERT INTO events (body) VALUES (?)", (body,)).lastrowid)
             if ts % PRUNE_EVERY == 0:
-                self._db.execute("DELETE FROM events WHERE ts <= ?", (ts - self._history,))
+                self._db.execute("DELETE FROM events WHERE ts <= ?", (self._prune_up_to(ts),))
         return update
+
+    def _prune_up_to(self, ts: int) -> int:
+        """The kept history, and besides what a confirmed Callback API server still has to
+        get — but never more than the backlog."""
+        bound = ts - self._history
+        waiting = self._db.scalar("SELECT MIN(cursor) FROM callback_servers WHERE status = 'ok'")
+        if waiting is not None:
+            bound = min(bound, waiting)
+        return max(bound, ts - self._backlog)
 
     def after(self, ts: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
         """Up to `limit` events after `ts`, and the ts of the last of them."""
+        rows = self.numbered_after(ts, limit)
+        last = rows[-1][0] if rows else ts
+        return last, [update for _, update in rows]
+
+    def numbered_after(self, ts: int, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """Up to `limit` events after `ts`, each with its ts, oldest first."""
         rows = self._db.all(
             "SELECT ts, body FROM events WHERE ts > ? ORDER BY ts LIMIT ?", (ts, limit)
         )
-        last = rows[-1]["ts"] if rows else ts
-        return last, [json.loads(row["body"]) for row in rows]
+        return [(row["ts"], json.loads(row["body"])) for row in rows]
 
     def is_kept(self, ts: int) -> bool:
         """Can the events after `ts` still be handed out in full?"""

@@ -131,6 +131,28 @@ CREATE TABLE IF NOT EXISTS longpoll_keys (
     created_at INTEGER NOT NULL
 );
 
+-- Callback API servers of the community (groups.addCallbackServer) and their delivery progress
+CREATE TABLE IF NOT EXISTS callback_servers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- server_id: 1, 2, 3…, never reused
+    title TEXT NOT NULL,
+    url TEXT NOT NULL,
+    secret_key TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'wait',    -- wait (being confirmed) | ok | failed
+    generation INTEGER NOT NULL DEFAULT 0,  -- bumped by every edit: a late confirmation is ignored
+    api_version TEXT NOT NULL,
+    events TEXT NOT NULL DEFAULT '{}',      -- enabled type -> the ts after which its events go
+    cursor INTEGER NOT NULL DEFAULT 0,      -- every event up to this ts is done for the server
+    paused_until REAL,                      -- unix time; nothing is sent before it
+    created_at INTEGER NOT NULL
+);
+
+-- events acknowledged (or given up) out of order, above their server's cursor
+CREATE TABLE IF NOT EXISTS callback_done (
+    server_id INTEGER NOT NULL REFERENCES callback_servers(id) ON DELETE CASCADE,
+    ts INTEGER NOT NULL,
+    PRIMARY KEY (server_id, ts)
+);
+
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
     token TEXT NOT NULL UNIQUE,

@@ -36,6 +36,9 @@ class ChangeSignal:
             if remaining <= 0:
                 return False
             try:
-                await asyncio.wait_for(event.wait(), remaining)
+                # not asyncio.wait_for: on 3.11 it can swallow a cancellation that comes as the
+                # event fires, and the cancelled waiter would go on waiting
+                async with asyncio.timeout(remaining):
+                    await event.wait()
             except TimeoutError:
                 return condition()

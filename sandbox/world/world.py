@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config import SandboxConfig
 from ..vk.shapes import CLIENT_INFO, message_object
+from .callback_servers import CallbackServers
 from .callbacks import Callbacks
 from .chats import Chats
 from .conversations import Conversations, NewMessage
@@ -29,10 +30,13 @@ class World:
         self.people = People(self.db)
         self.chats = Chats(self.db)
         self.conversations = Conversations(self.db)
-        self.events = EventLog(self.db, config.group_id, config.event_history)
+        self.events = EventLog(
+            self.db, config.group_id, config.event_history, config.callback.backlog
+        )
         self.media = MediaStore(self.db)
         self.sms = SmsOutbox(self.db)
         self.callbacks = Callbacks(self.db)
+        self.callback_servers = CallbackServers(self.db)
         self.base_url = f"http://{config.host}:{config.port}"  # set by the server once bound
 
     @property

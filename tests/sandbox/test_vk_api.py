@@ -143,7 +143,8 @@ async def test_statistics_count_calls_and_errors(client: SandboxClient) -> None:
     assert stats["calls"] == {"groups.getById": 2, "messages.send": 1}
     assert stats["errors"] == {"936": 1}
     await client.request("POST", "/sandbox/stats/reset")
-    assert await client.request("GET", "/sandbox/stats") == {"calls": {}, "errors": {}}
+    reset = {"calls": {}, "errors": {}, "callback": {}}
+    assert await client.request("GET", "/sandbox/stats") == reset
 
 
 async def test_groups_get_by_id(client: SandboxClient) -> None:

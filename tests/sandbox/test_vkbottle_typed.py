@@ -122,3 +122,27 @@ async def _upload(session: aiohttp.ClientSession, url: str, field: str, content:
     form.add_field(field, content, filename="file.png" if field != "file" else "file.txt")
     async with session.post(url, data=form) as response:
         return await response.json()
+
+
+async def test_typed_api_covers_the_callback_api_methods(api: API, client: SandboxClient) -> None:
+    group_id = client.group_id
+    code = await api.groups.get_callback_confirmation_code(group_id=group_id)
+    assert len(code.code) == 8
+    url = "http://127.0.0.1:9/callback"  # nobody answers: it stays unconfirmed
+    added = await api.groups.add_callback_server(group_id=group_id, url=url, title="Бот",
+                                                 secret_key="Secret1")
+    server_id = added.server_id
+    assert await api.groups.edit_callback_server(group_id=group_id, server_id=server_id,
+                                                 url=url, title="Бот 2") == 1
+    servers = await api.groups.get_callback_servers(group_id=group_id, server_ids=[server_id])
+    (server,) = servers.items
+    assert (servers.count, server.title, server.secret_key) == (1, "Бот 2", "Secret1")
+    assert server.status.value in ("wait", "failed")
+    assert await api.groups.set_callback_settings(group_id=group_id, server_id=server_id,
+                                                  api_version="5.199", message_new=True,
+                                                  message_event=True) == 1
+    settings = await api.groups.get_callback_settings(group_id=group_id, server_id=server_id)
+    assert settings.api_version == "5.199"
+    assert settings.events.message_new and not settings.events.message_reply
+    assert await api.groups.delete_callback_server(group_id=group_id, server_id=server_id) == 1
+    assert (await api.groups.get_callback_servers(group_id=group_id)).count == 0

@@ -17,6 +17,7 @@ from bot.keyboards.common import (
     text_button,
 )
 from bot.runtime.context import Turn
+from bot.runtime.payload import int_arg
 from bot.runtime.rules import Command
 from bot.services.errors import AccessDenied
 from bot.services.phones import extract_phones, format_phone
@@ -53,11 +54,7 @@ async def begin(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(StaffInvite.MUNICIPALITY), Command("staff.invite.municipality"))
 async def choose_municipality(message: Message, turn: Turn, payload: dict) -> None:
-    municipality_id = payload.get("id")
-    if not isinstance(municipality_id, int):
-        await turn.answer("Выберите муниципалитет кнопкой ниже.")
-        return
-    municipality = await turn.services.staff.municipality_for(turn.actor, municipality_id)
+    municipality = await turn.services.staff.municipality_for(turn.actor, int_arg(payload, "id"))
     await _ask_phones(turn, municipality.id, municipality.name)
 
 

@@ -34,6 +34,7 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 12  # 16 URL-safe characters
+MAX_TOKEN_LENGTH = 64  # Invitation.token: a longer ref cannot be one of ours
 
 
 class InvitationNotFound(DomainError):
@@ -214,7 +215,10 @@ class InvitationService:
 
     async def accept(self, *, vk_id: int, token: str, name: str = "") -> Binding:
         """Bind the VK user to the invited person; single use, refused once expired."""
-        invitation = await Invitation.get_or_none(token=token.strip()).prefetch_related("person")
+        token = token.strip()
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise InvitationNotFound()
+        invitation = await Invitation.get_or_none(token=token).prefetch_related("person")
         if invitation is None:
             raise InvitationNotFound()
         if invitation.used_at is not None:

@@ -15,6 +15,7 @@ from bot.handlers import (
     chat_list,
     escalation,
     fallback,
+    invitations,
     municipality,
     onboarding,
     posters,
@@ -32,6 +33,7 @@ MODULES = (
     stats,  # ordinary chat messages never get here: BotApp._route counts them first
     chat_events,
     start,
+    invitations,  # after start: «Меню» and «Отмена» work while a code is awaited
     onboarding,
     municipality,
     staff_invite,

@@ -15,7 +15,7 @@ from bot.runtime.rules import Command
 from bot.services.access import working_municipality
 from bot.services.chat_import.model import MAX_TITLE
 from bot.services.chats import KIND_TITLES, NewChat
-from bot.services.notify import Delivery
+from bot.services.invitations import Delivery
 from bot.services.phones import format_phone
 from bot.states import ChatCreate
 from storage.models import ChatKind
@@ -24,10 +24,10 @@ labeler = BotLabeler()
 
 MAX_DESCRIPTION = 500
 MAX_PHOTO_BYTES = 10_000_000
-TOLD = {
-    Delivery.VK: "получил сообщение ВКонтакте",
-    Delivery.SMS: "получил SMS со ссылкой",
-    Delivery.NONE: "пока не получил уведомление — отправьте повторно из карточки чата",
+TOLD = {  # VK or SMS alike: whether a phone already uses the bot is nobody's business
+    Delivery.VK: "— приглашение отправлено",
+    Delivery.SMS: "— приглашение отправлено",
+    Delivery.NONE: "пока не получил приглашение — отправьте повторно из карточки чата",
 }
 KIND_BY_LABEL = {"дом": ChatKind.HOUSE, "подъезд": ChatKind.ENTRANCE}
 

@@ -46,6 +46,10 @@ class AssignRepresentative(BaseStateGroup):
     CONFIRM = "confirm"
 
 
+class InvitationCode(BaseStateGroup):
+    CODE = "code"  # the code texted to the invited phone
+
+
 class PosterCheck(BaseStateGroup):
     CODE = "code"
 
@@ -103,6 +107,7 @@ DIALOGS: dict[type[BaseStateGroup], Dialog] = {
     ChangeAdmin: _STAFF_ONLY,
     AssignRepresentative: _STAFF_ONLY,
     PosterCheck: Dialog(None),
+    InvitationCode: Dialog(None),  # whoever opened the invitation (a stranger, so far)
     Escalation: Dialog(
         frozenset({Role.CHAT_ADMIN}), "Пригласить представителя может администратор домового чата."
     ),

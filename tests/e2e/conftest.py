@@ -33,7 +33,8 @@ async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
 
 
 async def bind_admin(stack: Stack, person: Person, municipality: str = "Демо-город") -> None:
-    """The first admin, as `python main.py admin add` makes them: SMS link, open, write."""
+    """The first admin, as `python main.py admin add` makes them: SMS link, open, write, send
+    the code texted to the phone."""
     assert stack.app is not None
     await invite_admin(
         stack.app.services, phone=person.phone, municipality=municipality, region="Демо-регион"
@@ -49,11 +50,13 @@ async def admin(stack: Stack) -> Person:
 
 
 async def bind_staff(stack: Stack, admin: Person, person: Person) -> None:
-    """An admin invites `person` as staff; they open the SMS link and write."""
+    """An admin invites `person` as staff; they open the SMS link and write; the admin
+    confirms it is them («Ссылку открыл … — это ваш сотрудник?» — «Да»)."""
     await admin.press("Пригласить сотрудников")
     await admin.say(person.phone)
     await admin.press("Отправить приглашения")
     await bind_by_sms(person)
+    await admin.press("Да")
 
 
 @pytest.fixture

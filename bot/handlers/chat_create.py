@@ -100,13 +100,18 @@ async def title(message: Message, turn: Turn) -> None:
     await _next(turn, {**turn.data, "title": text}, ChatCreate.KIND)
 
 
-@labeler.private_message(StateRule(ChatCreate.KIND))
+@labeler.private_message(StateRule(ChatCreate.KIND), Command("chat.kind", texts=tuple(KIND_BY_LABEL)))
 async def kind(message: Message, turn: Turn) -> None:
     chosen = KIND_BY_LABEL.get((message.text or "").strip().lower())
-    if chosen is None:
-        await turn.answer("Выберите «Дом» или «Подъезд» кнопкой ниже.", keyboard=chat_kind_keyboard())
+    if chosen is None:  # a «chat.kind» payload on some other text
+        await kind_expected(message, turn)
         return
     await _next(turn, {**turn.data, "kind": chosen.value}, ChatCreate.DESCRIPTION)
+
+
+@labeler.private_message(StateRule(ChatCreate.KIND))
+async def kind_expected(message: Message, turn: Turn) -> None:
+    await turn.answer("Выберите «Дом» или «Подъезд» кнопкой ниже.", keyboard=chat_kind_keyboard())
 
 
 @labeler.private_message(StateRule(ChatCreate.DESCRIPTION), Command("skip"))

@@ -120,6 +120,12 @@ async def invite_staff(
     return grant
 
 
+async def link_from_anna(service: InvitationService, sms: RecordingSms) -> str:
+    """The token of a staff invitation the admin Anna sent."""
+    await invite_staff(service, by=await inviter())
+    return token_of(sms.sent[-1][1])
+
+
 async def test_the_link_works_only_once_the_inviter_confirms_the_account(
     db: str, service: InvitationService, sms: RecordingSms
 ) -> None:
@@ -143,9 +149,7 @@ async def test_the_link_works_only_once_the_inviter_confirms_the_account(
 async def test_the_inviter_says_no_and_the_link_dies(
     db: str, service: InvitationService, sms: RecordingSms
 ) -> None:
-    anna = await inviter()
-    await invite_staff(service, by=anna)
-    token = token_of(sms.sent[0][1])
+    token = await link_from_anna(service, sms)
     opened = await service.open(vk_id=1000066, token=token, name="Захар Иванов")
     stranger_asks_himself = service.confirm(await load_actor(1000066), opened.invitation.id, 1000066)
     with pytest.raises(AccessDenied):
@@ -159,9 +163,7 @@ async def test_the_inviter_says_no_and_the_link_dies(
 async def test_a_confirmation_for_an_earlier_opener_does_not_bind_a_later_one(
     db: str, service: InvitationService, sms: RecordingSms
 ) -> None:
-    anna = await inviter()
-    await invite_staff(service, by=anna)
-    token = token_of(sms.sent[0][1])
+    token = await link_from_anna(service, sms)
     first = await service.open(vk_id=1000005, token=token)
     await service.open(vk_id=1000066, token=token)  # the forwarded link, opened later
     with pytest.raises(AccessDenied):  # «Да» under the question about the first account
@@ -206,9 +208,7 @@ async def test_guessing_the_code_ends_the_invitation(
 
 
 async def test_link_is_single_use(db: str, service: InvitationService, sms: RecordingSms) -> None:
-    anna = await inviter()
-    await invite_staff(service, by=anna)
-    token = token_of(sms.sent[0][1])
+    token = await link_from_anna(service, sms)
     opened = await service.open(vk_id=1000005, token=token)
     await service.confirm(await load_actor(INVITER_VK), opened.invitation.id, 1000005)
     again = await service.open(vk_id=1000005, token=token)  # the same person: harmless

@@ -4,7 +4,7 @@ is removed (and the link reset); whoever loses the role that gave it leaves it."
 from __future__ import annotations
 
 from tests.e2e.conftest import bind_staff
-from tests.e2e.steps import sandbox_chat
+from tests.e2e.steps import create_chat, sandbox_chat
 from tests.harness import Person, Stack
 
 COORDINATION = "Координация: Демо-город"
@@ -59,13 +59,7 @@ async def test_staff_removed_in_one_municipality_stay_if_another_role_keeps_them
     link = (await sandbox_chat(stack, COORDINATION))["invite_link"]
     await boris.open(link)
     # Boris is also a chat admin in Демо-город: removing his staff role keeps him there.
-    await boris.press("Создать чат")
-    await boris.say("Садовая 1")
-    await boris.press("Дом")
-    await boris.press("Пропустить")
-    await boris.press("Пропустить")
-    await boris.say(boris.phone)
-    await boris.press("Создать")
+    await create_chat(boris, "Садовая 1", boris.phone, kind="Дом")
     await boris.press("Принять")
     await admin.press("Сотрудники")
     await admin.press("1")

@@ -42,7 +42,7 @@ from storage.models import (
     RoleGrant,
     Ticket,
 )
-from tests.e2e.conftest import bind_admin, bind_staff, running_stack
+from tests.e2e.conftest import bind_staff, running_stack
 from tests.e2e.steps import bind_by_sms, create_chat
 from tests.harness import Person, Stack
 
@@ -74,23 +74,34 @@ async def assign_representative(staff: Person, phone: str, organisation: str) ->
     await staff.press("Назначить")
 
 
-async def victim_world(stack: Stack) -> dict[str, Person]:
-    """«Другой город»: admin, staff, a chat with its admin and representative, a ticket, a
-    meeting, a broadcast — made first, so its rows have the smallest ids."""
+async def municipality(
+    stack: Stack, name: str, region: str, people: dict[str, tuple[str, str]], organisation: str
+) -> dict[str, Person]:
+    """A municipality with an admin, a staff member, a house chat with its admin and a
+    representative (`people`: role → name and phone), all bound as the bot binds them."""
     assert stack.app is not None
-    olga = await stack.person("Ольга Другая", "+79000000020")
-    await invite_admin(
-        stack.app.services, phone=olga.phone, municipality="Другой город", region="Другой регион"
-    )
-    await bind_by_sms(olga, "Начать")
-    pavel = await stack.person("Павел Другой", "+79000000021")
-    await bind_staff(stack, olga, pavel)
-    semyon = await stack.person("Семён Другой", "+79000000022")
-    fyodor = await stack.person("Фёдор Другой", "+79000000023")
-    await create_chat(pavel, "Секретная 7", semyon.phone, kind="Дом")
-    await assign_representative(pavel, fyodor.phone, "Тайна")
-    await bind_by_sms(semyon)
-    await bind_by_sms(fyodor)
+    roles = {role: await stack.person(*who) for role, who in people.items()}
+    admin, staff = roles["admin"], roles["staff"]
+    await invite_admin(stack.app.services, phone=admin.phone, municipality=name, region=region)
+    await bind_by_sms(admin, "Начать")
+    await bind_staff(stack, admin, staff)
+    await create_chat(staff, f"{organisation} дом", roles["chat admin"].phone, kind="Дом")
+    await assign_representative(staff, roles["representative"].phone, organisation)
+    await bind_by_sms(roles["chat admin"])
+    await bind_by_sms(roles["representative"])
+    return roles
+
+
+async def victim_world(stack: Stack) -> dict[str, Person]:
+    """«Другой город», made first (so its rows have the smallest ids), with a ticket, a
+    meeting and a broadcast besides."""
+    people = await municipality(stack, "Другой город", "Другой регион", {
+        "admin": ("Ольга Другая", "+79000000020"),
+        "staff": ("Павел Другой", "+79000000021"),
+        "chat admin": ("Семён Другой", "+79000000022"),
+        "representative": ("Фёдор Другой", "+79000000023"),
+    }, "Тайна")
+    semyon, fyodor, olga = people["chat admin"], people["representative"], people["admin"]
     await semyon.press("Пригласить представителя")
     await semyon.press("Управляющая компания «Тайна»")
     await semyon.say(QUESTION)
@@ -103,24 +114,20 @@ async def victim_world(stack: Stack) -> dict[str, Person]:
     await olga.say(SECRET_BROADCAST)
     await olga.press("Отправить")
     await stack.finish_background_work()
-    return {"olga": olga, "pavel": pavel, "semyon": semyon, "fyodor": fyodor}
+    return people
 
 
 async def attackers(stack: Stack) -> dict[str, Person]:
     """«Демо-город»: one person of every role, and a resident with none."""
-    anna = await stack.person("Анна Смирнова", "+79000000001")
-    await bind_admin(stack, anna)
-    boris = await stack.person("Борис Петров", "+79000000002")
-    await bind_staff(stack, anna, boris)
-    gleb = await stack.person("Глеб Орлов", "+79000000005")
-    roman = await stack.person("Роман Комфортов", "+79000000011")
-    await create_chat(boris, "Садовая 1", gleb.phone, kind="Дом")
-    await assign_representative(boris, roman.phone, "Комфорт")
-    await bind_by_sms(gleb)
-    await bind_by_sms(roman)
+    people = await municipality(stack, "Демо-город", "Демо-регион", {
+        "admin": ("Анна Смирнова", "+79000000001"),
+        "staff": ("Борис Петров", "+79000000002"),
+        "chat admin": ("Глеб Орлов", "+79000000005"),
+        "representative": ("Роман Комфортов", "+79000000011"),
+    }, "Комфорт")
     vera = await stack.person("Вера Иванова", "+79000000003")
     await vera.say("Начать")
-    return {"resident": vera, "admin": anna, "staff": boris, "chat admin": gleb, "representative": roman}
+    return {"resident": vera, **people}
 
 
 async def assert_victim_rows_hold_the_forged_ids(victim: Municipality) -> None:
@@ -252,7 +259,7 @@ async def test_no_role_of_one_municipality_reaches_another_with_any_button(stack
     victim = await Municipality.get(name="Другой город")
     await assert_victim_rows_hold_the_forged_ids(victim)
     victim_ids = [p.id for p in await PersonRow.filter(vk_id__in=[v.id for v in victims.values()])]
-    secrets = ["Секретная 7", "Другой город", "Тайна", QUESTION, SECRET_BROADCAST]
+    secrets = ["Другой город", "Тайна", QUESTION, SECRET_BROADCAST]
     secrets += [v.name for v in victims.values()] + [format_phone(v.phone) for v in victims.values()]
     secrets += [c["invite_link"] for c in await Chat.filter(municipality=victim).values("invite_link")]
     before = await snapshot(victim, victim_ids)
@@ -260,7 +267,7 @@ async def test_no_role_of_one_municipality_reaches_another_with_any_button(stack
 
     # The roles attack side by side: different people are served concurrently.
     results = await asyncio.gather(
-        *(attack(stack, attacker, victims["pavel"].id) for attacker in people.values())
+        *(attack(stack, attacker, victims["staff"].id) for attacker in people.values())
     )
     for role, (outside, seen) in zip(people, results, strict=True):
         assert texts.FAILURE not in outside, role  # a traceback instead of an answer

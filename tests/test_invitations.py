@@ -353,3 +353,27 @@ async def test_invalid_phone_is_named(db: str, service: InvitationService) -> No
         await invite_staff(service, "12-34")
     assert "12-34" in str(caught.value)
     assert await Person.all().count() == 0
+
+
+async def test_accepting_on_a_second_phone_merges_into_the_account(
+    db: str, service: InvitationService, sms: RecordingSms
+) -> None:
+    token = await link_from_anna(service, sms)
+    opened = await service.open(vk_id=1000005, token=token)
+    await service.confirm(await load_actor(INVITER_VK), opened.invitation.id, 1000005)
+    municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
+    grant = await service.grant(
+        phone="+79127654321", role=Role.CHAT_ADMIN, scope=Scope(municipality=municipality),
+        invited_by=None,
+    )
+    await service.tell(
+        await Person.get(id=grant.person_id), [grant], vk_text="", sms_text=lambda link: link,
+        sent_by=None,
+    )
+    opened = await service.open(vk_id=1000005, token=token_of(sms.sent[-1][1]))
+    accepted = await service.accept(vk_id=1000005, invitation_id=opened.invitation.id)
+    assert [g.id for g in accepted.grants] == [grant.id]
+    assert accepted.binding is not None
+    assert sorted(g.role for g in accepted.binding.grants) == [Role.CHAT_ADMIN, Role.STAFF]
+    assert await Person.filter(vk_id=1000005).count() == 1
+    assert await Person.filter(phone="+79127654321").count() == 0  # merged away

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Awaitable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -50,6 +50,7 @@ TOKEN_BYTES = 12  # 16 URL-safe characters
 MAX_TOKEN_LENGTH = 64  # Invitation.token: a longer ref cannot be one of ours
 CODE_DIGITS = 6
 MAX_CODE_ATTEMPTS = 5
+CODE_RESEND_AFTER = timedelta(minutes=2)
 CONFIRMED_BY_INVITER = frozenset({Role.REGION_ADMIN, Role.MUNICIPALITY_ADMIN, Role.STAFF})
 CHAT_ROLES = (Role.CHAT_ADMIN, Role.REPRESENTATIVE)
 
@@ -261,11 +262,12 @@ class InvitationService:
         to them — with «Принять» while a grant still waits for acceptance — otherwise by SMS
         with a deep link."""
         offer = not all(g.accepted for g in grants)
+        issued: tuple[Invitation, str] | None = None
         if person.vk_id is not None and self._messenger is not None:
             keyboard = None
             if offer:
-                invitation, _ = await self.issue(grants[0], sent_by)
-                keyboard = self._offer_keyboard(invitation.id) if self._offer_keyboard else None
+                issued = await self.issue(grants[0], sent_by)
+                keyboard = self._offer_keyboard(issued[0].id) if self._offer_keyboard else None
             try:
                 await self._messenger.send(person.vk_id, vk_text, keyboard=keyboard)
                 return Delivery.VK
@@ -273,8 +275,7 @@ class InvitationService:
                 log.info("person %s cannot be written to in VK; texting them", person.id)
         if not person.phone:
             return Delivery.NONE
-        grants[0].person = person
-        _, link = await self.issue(grants[0], sent_by)
+        _, link = issued or await self.issue(grants[0], sent_by)
         try:
             await self.text(person.phone, sms_text(link))
         except SmsNotSent:
@@ -314,6 +315,7 @@ class InvitationService:
         grant = await _grant_of(invitation)
         if grant is not None and grant.role in CONFIRMED_BY_INVITER:
             return await self._open(invitation, vk_id, name)
+        offered = await self._opened(Step.OFFER, invitation)
         async with in_transaction():
             await self._claim(invitation, vk_id)
             bound = await _bind(person, vk_id, name or invitation.opened_by_name, self._clock.now())
@@ -321,7 +323,7 @@ class InvitationService:
                 accepted=True
             )
         binding = Binding(bound, await _grants(bound), already_bound=False)
-        return await self._opened(Step.BOUND, invitation, binding=binding)
+        return replace(offered, step=Step.BOUND, binding=binding)
 
     async def decline(self, *, vk_id: int, invitation_id: int) -> Opened:
         """«Отклонить»: the invitation is cancelled; the roles stay offered (to resend)."""
@@ -354,8 +356,9 @@ class InvitationService:
     async def confirm(self, actor: Actor, invitation_id: int, vk_id: int) -> Opened:
         """The inviter says the VK account `vk_id` that opened the invitation is theirs."""
         invitation = await self._awaiting_inviter(actor, invitation_id, vk_id)
+        asked = await self._opened(Step.INVITER, invitation)
         binding = await self._bind_opener(invitation)
-        return await self._opened(Step.BOUND, invitation, binding=binding)
+        return replace(asked, step=Step.BOUND, binding=binding)
 
     async def reject(self, actor: Actor, invitation_id: int, vk_id: int) -> Opened:
         """The inviter does not know that account: the link stops working."""
@@ -371,6 +374,7 @@ class InvitationService:
         person = await Person.get(id=invitation.person_id)
         if person.vk_id is not None and person.vk_id != vk_id:
             raise PhoneBoundElsewhere()
+        opened_before = invitation.opened_at
         invitation.opened_by_vk_id = vk_id
         invitation.opened_by_name = (name or invitation.opened_by_name)[:200]
         invitation.opened_at = self._clock.now()
@@ -383,7 +387,14 @@ class InvitationService:
         if inviter is not None and inviter.vk_id is not None:
             await invitation.save(update_fields=fields)
             return await self._opened(Step.INVITER, invitation)
-        # Nobody in VK can vouch for this account: only the phone's owner gets the code.
+        # Nobody in VK can vouch for this account: only the phone's owner gets the code (again
+        # only after a pause, so that a forwarded link cannot flood the phone with SMS).
+        texted_recently = invitation.code is not None and opened_before is not None and (
+            self._clock.now() - opened_before < CODE_RESEND_AFTER
+        )
+        if texted_recently:
+            await invitation.save(update_fields=fields)
+            return await self._opened(Step.CODE, invitation)
         invitation.code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         await invitation.save(update_fields=[*fields, "code"])
         await self.text(

@@ -25,6 +25,7 @@ from bot.services.invitations import (
 )
 from bot.services.chats import ChatService, Release
 from bot.services.paging import Page, paginate
+from bot.services.phones import format_phone
 from storage.models import Invitation, Municipality, Person, Role, RoleGrant
 
 
@@ -78,6 +79,11 @@ class StaffService:
         """The first admin of a municipality (or a region), from the command line: nobody in
         VK can vouch for whoever opens the link, so a code texted to the phone confirms them."""
         grant = await self._invitations.grant(phone=phone, role=role, scope=scope, invited_by=None)
+        if grant.accepted and grant.person.vk_id is not None:
+            await grant.fetch_related("region", "municipality")
+            raise DomainError(
+                f"{format_phone(grant.person.phone or phone)} уже {describe_grant(grant)}."
+            )
         return await offer(self._invitations, grant, None)
 
 

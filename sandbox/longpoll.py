@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from .faults import Faults
+from .ints import parse_int64
 from .webutil import json_response, request_params
 from .world import World
 
@@ -29,18 +30,17 @@ class LongPoll:
         key = params.get("key", "")
         if group_id != str(self.world.config.group_id) or not events.is_active(key):
             return {"failed": 2}
-        try:
-            ts = int(params.get("ts", ""))
-            wait = min(max(int(params.get("wait", DEFAULT_WAIT)), 0), MAX_WAIT)
-        except ValueError:
-            return {"failed": 1, "ts": str(events.last_ts)}
-        if not events.is_kept(ts):
+        ts = parse_int64(params.get("ts", ""))
+        wait = parse_int64(params.get("wait", str(DEFAULT_WAIT)))
+        if ts is None or wait is None or not events.is_kept(ts):
             return {"failed": 1, "ts": str(events.last_ts)}
         if events.last_ts == ts:
             failure = self._injected_failure(key, ts)
             if failure is not None:
                 return failure
-            await self.world.signal.wait_for(lambda: events.last_ts > ts, wait)
+            await self.world.signal.wait_for(
+                lambda: events.last_ts > ts, min(max(wait, 0), MAX_WAIT)
+            )
         last, updates = events.after(ts, MAX_UPDATES)
         return {"ts": str(last), "updates": updates}
 

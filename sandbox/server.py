@@ -21,6 +21,25 @@ from .world import World
 SHUTDOWN_TIMEOUT = 2.0
 WEB_ROOT = (Path(__file__).parent / "web").resolve()
 NO_CACHE = {"Cache-Control": "no-cache"}  # a changed page is picked up on reload
+# The page runs only its own scripts and styles and talks only to its own origin; uploaded files
+# (same origin) are shown in <img> and the PDF preview's <iframe> only.
+PAGE_POLICY = "; ".join((
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+))
+PAGE_HEADERS = {
+    **NO_CACHE,
+    "Content-Security-Policy": PAGE_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class Sandbox:
@@ -90,7 +109,7 @@ class Sandbox:
 
 async def _web_page(request: web.Request) -> web.FileResponse:
     """`GET /`: the messenger page (sandbox/web/), which acts only through the people API."""
-    return web.FileResponse(WEB_ROOT / "index.html", headers=NO_CACHE)
+    return web.FileResponse(WEB_ROOT / "index.html", headers=PAGE_HEADERS)
 
 
 async def _web_file(request: web.Request) -> web.FileResponse:
@@ -98,7 +117,7 @@ async def _web_file(request: web.Request) -> web.FileResponse:
     path = (WEB_ROOT / request.match_info["name"]).resolve()
     if not path.is_relative_to(WEB_ROOT) or not path.is_file():
         raise web.HTTPNotFound()
-    return web.FileResponse(path, headers=NO_CACHE)
+    return web.FileResponse(path, headers={**NO_CACHE, "X-Content-Type-Options": "nosniff"})
 
 
 def _is_loopback(host: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from ..faults import Faults, FaultSettingsError
+from ..ints import parse_int64
 from ..stats import Stats
 from ..vk.shapes import file_url
 from ..webutil import json_response
@@ -60,7 +61,7 @@ class ControlRoutes:
     async def member_rights(self, request: web.Request) -> web.Response:
         """The chat's owner makes a person an admin of the chat, or no longer one."""
         chat = self._live_chat(request)
-        member_id = _int(request.match_info["member_id"])
+        member_id = parse_int64(request.match_info["member_id"])
         is_admin = (await Body.read(request)).flag("is_admin", True)
         if member_id is None or self.world.chats.member(chat.id, member_id) is None:
             raise not_found("Такого участника в беседе нет")
@@ -76,7 +77,7 @@ class ControlRoutes:
         return json_response({"ok": True})
 
     def _live_chat(self, request: web.Request) -> Chat:
-        chat_id = _int(request.match_info["id"])
+        chat_id = parse_int64(request.match_info["id"])
         chat = None if chat_id is None else self.world.chats.get(chat_id)
         if chat is None or chat.deleted:
             raise not_found(f"Нет беседы {request.match_info['id']}")
@@ -152,9 +153,3 @@ def _phone(raw: str) -> str:
         raise bad_request(f"Не похоже на номер телефона: «{raw}»")
     return phone
 
-
-def _int(raw: str) -> int | None:
-    try:
-        return int(raw)
-    except ValueError:
-        return None

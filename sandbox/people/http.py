@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..ints import is_int64, parse_int64
 from ..webutil import json_response
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Body:
         value = self._data.get(name)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not is_int64(value):
             raise bad_request(f"Поле «{name}» должно быть целым числом")
         return value
 
@@ -113,7 +114,7 @@ def query_int(request: web.Request, name: str, default: int | None = None) -> in
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise bad_request(f"Параметр «{name}» должен быть целым числом") from None
+    value = parse_int64(raw)
+    if value is None:
+        raise bad_request(f"Параметр «{name}» должен быть целым числом")
+    return value

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..ints import parse_int64
 from ..webutil import json_response
 from ..world import Person, World
 from ..world.people import PhoneTaken
@@ -211,7 +212,8 @@ class PeopleRoutes:
 
     def _person(self, request: web.Request) -> Person:
         raw = request.match_info["id"]
-        person = self.world.people.get(int(raw)) if raw.isdigit() else None
+        person_id = parse_int64(raw)
+        person = None if person_id is None else self.world.people.get(person_id)
         if person is None:
             raise not_found(f"Нет человека с id {raw}")
         return person

@@ -13,11 +13,14 @@ def messages_view(world: World, person: Person, peer_id: int, limit: int) -> dic
     peer = resolve_peer(world, person, peer_id)
     conversation = peer.conversation
     messages = world.conversations.window(conversation.id, peer.first_cmid, peer.last_cmid, limit)
-    names = _names(world, messages)
-    media = world.media.many([ref["id"] for m in messages for ref in m.attachment_refs])
+    pinned = _pinned(world, peer)
+    shown = messages if pinned is None else [*messages, pinned]
+    names = _names(world, shown)
+    media = world.media.many([ref["id"] for m in shown for ref in m.attachment_refs])
     answers = world.callbacks.answers(person.id, conversation.id)
     return {
         "items": [_message(world, conversation, m, names, media) for m in messages],
+        "pinned": None if pinned is None else _message(world, conversation, pinned, names, media),
         "keyboard": conversation.current_keyboard if peer.is_member else None,
         "snackbars": [
             {"text": a["text"], "date": a["date"]} for a in answers if a["type"] == "show_snackbar"
@@ -27,6 +30,15 @@ def messages_view(world: World, person: Person, peer_id: int, limit: int) -> dic
         ],
         "version": world.people.view_version(person.id),
     }
+
+
+def _pinned(world: World, peer: PersonPeer) -> Message | None:
+    """The pinned message belongs to the conversation: every current member sees it, also one
+    who joined after it was pinned (as `chat_settings.pinned_message` in VK)."""
+    cmid = peer.conversation.pinned_cmid
+    if cmid is None or not peer.is_member:
+        return None
+    return world.conversations.by_cmid(peer.conversation.id, cmid)
 
 
 def conversations_view(world: World, person: Person) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from ..faults import Faults
+from ..ints import parse_int64
 from ..webutil import json_response, request_params
 from ..ratelimit import RateLimiter
 from ..stats import Stats
@@ -16,9 +17,16 @@ from ..world import World
 from . import chats, community, messages, uploads
 from .errors import VKError
 from .execute import ExecuteResult, Method, make_execute
-from .params import Params
+from .params import method_params
 
 log = logging.getLogger(__name__)
+
+MIN_VERSION = (5, 81)
+DEPRECATED_VERSION = (
+    "versions below 5.81 are deprecated. Version param should be passed as \"v\". "
+    "\"version\" param is invalid and not supported. "
+    "For more information go to https://dev.vk.com/ru/reference/versioning"
+)
 
 METHODS: dict[str, Method] = {
     **community.METHODS,
@@ -59,8 +67,7 @@ class VkApi:
         token = params.pop("access_token", "")
         if token != self.world.config.token:
             raise VKError(5, "invalid access_token (4)." if token else "no access_token passed.")
-        if not params.get("v"):
-            raise VKError(8, "v (version) is required")
+        check_version(params.get("v", ""))
         if not self.limiter.allow(token):
             raise VKError(6)
         injected = self.faults.method_error(name)
@@ -69,12 +76,21 @@ class VkApi:
         if self.faults.delay_ms:
             await asyncio.sleep(self.faults.delay_ms / 1000)
         try:
-            return method(self.world, Params(params))
+            return method(self.world, method_params(name, params))
         except VKError:
             raise
         except Exception:
             log.exception("method %s failed", name)
             raise VKError(10) from None
+
+
+def check_version(text: str) -> None:
+    """VK refuses a missing, malformed or pre-5.81 `v` with error 8. Every accepted version is
+    answered in the 5.199 shapes (the sandbox keeps no older ones)."""
+    major, dot, minor = text.partition(".")
+    version = (parse_int64(major), parse_int64(minor if dot else "0"))
+    if version[0] is None or version[1] is None or (version[0], version[1]) < MIN_VERSION:
+        raise VKError(8, DEPRECATED_VERSION)
 
 
 def _error_body(error: VKError, name: str, params: dict[str, str]) -> dict[str, Any]:

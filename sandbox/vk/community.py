@@ -31,13 +31,12 @@ def get_long_poll_server(world: World, params: Params) -> dict[str, str]:
 
 def get_users(world: World, params: Params) -> list[dict[str, Any]]:
     """People with VK accounts; an unknown numeric id is a deleted profile, as in VK."""
-    asked = params.texts("user_ids")
+    asked = params.user_ids("user_ids")
     if len(asked) > MAX_USER_IDS:
         raise invalid_param(f"user_ids should contain at most {MAX_USER_IDS} items")
     fields = set(params.texts("fields"))
     users = []
-    for name in asked:
-        user_id = _user_id(name)
+    for user_id in asked:
         if user_id is None:
             continue
         person = world.people.vk_user(user_id)
@@ -45,11 +44,6 @@ def get_users(world: World, params: Params) -> list[dict[str, Any]]:
     if asked and not users:
         raise VKError(113)
     return users
-
-
-def _user_id(name: str) -> int | None:
-    digits = name.removeprefix("id")
-    return int(digits) if digits.isdigit() else None
 
 
 METHODS = {

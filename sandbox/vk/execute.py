@@ -1,28 +1,26 @@
-"""`execute`: up to 25 API calls in one request, counted once against the rate limit, as VK does.
+"""`execute`: a VKScript program making up to 25 API calls in one request, counted once against
+the rate limit, as VK does (the language: `vkscript`).
 
-The sandbox understands the part of VKScript a bot uses for batching: `return API.method({…});`
-or `return [API.method({…}), API.method({…}), …];` with JSON objects as arguments. Anything else
-is VK's error 12 (Unable to compile code). As on VK, a call that fails inside gives `false` in
-its place and an entry in `execute_errors`; more than 25 calls is error 13.
+As in VK, a call that fails gives `false` in its place in the script and an entry in
+`execute_errors` beside the response; code that does not compile is error 12, a failure while
+running (more than 25 calls among them) error 13. Each call runs in its own savepoint of one
+transaction for the whole request: a failed call leaves nothing behind, the others are committed
+together.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..world import World
+from . import vkscript
 from .errors import VKError
-from .params import Params
-
-MAX_CALLS = 25
-_CALL = re.compile(r"API\.([A-Za-z]+\.[A-Za-z]+)\s*\(")
-_RETURN = re.compile(r"\s*return\s+")
-_DECODER = json.JSONDecoder()
+from .params import Params, method_params
 
 Method = Callable[[World, Params], Any]
+NOT_ARGS = {"code", "v", "func_v", "lang", "test_mode"}  # execute's own, not the script's Args
 
 
 class ExecuteResult(NamedTuple):
@@ -30,104 +28,49 @@ class ExecuteResult(NamedTuple):
     errors: list[dict[str, Any]]
 
 
-class _Call(NamedTuple):
-    method: str
-    args: dict[str, Any]
-
-
-def _compile_error(detail: str) -> VKError:
-    return VKError(12, detail)
-
-
-def _skip_spaces(code: str, pos: int) -> int:
-    while pos < len(code) and code[pos].isspace():
-        pos += 1
-    return pos
-
-
-def _expect(code: str, pos: int, char: str) -> int:
-    pos = _skip_spaces(code, pos)
-    if not code.startswith(char, pos):
-        raise _compile_error(f"expected '{char}' at position {pos}")
-    return pos + 1
-
-
-def _call(code: str, pos: int) -> tuple[_Call, int]:
-    match = _CALL.match(code, _skip_spaces(code, pos))
-    if match is None:
-        raise _compile_error(f"expected API.<section>.<method>( at position {pos}")
-    pos = _skip_spaces(code, match.end())
-    args: Any = {}
-    if not code.startswith(")", pos):
-        try:
-            args, pos = _DECODER.raw_decode(code, pos)
-        except json.JSONDecodeError as exc:
-            raise _compile_error(f"arguments of {match[1]}: {exc.msg}") from None
-        if not isinstance(args, dict):
-            raise _compile_error(f"arguments of {match[1]} must be an object")
-    return _Call(match[1], args), _expect(code, pos, ")")
-
-
-def parse(code: str) -> tuple[list[_Call], bool]:
-    """The calls in `code` and whether it returns a list of them (not a single call)."""
-    start = _RETURN.match(code)
-    if start is None:
-        raise _compile_error("the code must return API calls")
-    pos = _skip_spaces(code, start.end())
-    calls: list[_Call] = []
-    as_list = code.startswith("[", pos)
-    if as_list:
-        pos += 1
-        while True:
-            call, pos = _call(code, pos)
-            calls.append(call)
-            pos = _skip_spaces(code, pos)
-            if code.startswith(",", pos):
-                pos += 1
-                continue
-            pos = _expect(code, pos, "]")
-            break
-    else:
-        call, pos = _call(code, pos)
-        calls.append(call)
-    pos = _skip_spaces(code, pos)
-    if code.startswith(";", pos):
-        pos = _skip_spaces(code, pos + 1)
-    if pos != len(code):
-        raise _compile_error(f"unexpected text at position {pos}")
-    return calls, as_list
-
-
-def _as_param(value: Any) -> str:
+def as_param(value: Any) -> str:
+    """A script value as a request parameter: arrays comma-separated, objects as JSON."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, list):
-        return ",".join(_as_param(item) for item in value)
+        return ",".join(as_param(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return vkscript.text_of(value)
 
 
 def make_execute(methods: Mapping[str, Method]) -> Method:
     def execute(world: World, params: Params) -> ExecuteResult:
-        calls, as_list = parse(params.required_text("code"))
-        if len(calls) > MAX_CALLS:
-            raise VKError(13, "Too many API calls")
-        results: list[Any] = []
+        try:
+            program = vkscript.compile_script(params.required_text("code"))
+        except vkscript.ScriptError as error:
+            raise VKError(error.code, error.detail) from None
+        version = params.text("v") or ""
         errors: list[dict[str, Any]] = []
-        for call in calls:
-            method = methods.get(call.method)
+
+        def call(name: str, args: dict[str, Any]) -> Any:
+            inner = {key: as_param(value) for key, value in args.items() if value is not None}
+            inner.setdefault("v", version)
             try:
+                method = methods.get(name)
                 if method is None:
                     raise VKError(3)
-                inner = {key: _as_param(value) for key, value in call.args.items()}
-                inner.setdefault("v", params.text("v") or "")
-                results.append(method(world, Params(inner)))
+                with world.transaction():
+                    return method(world, method_params(name, inner))
             except VKError as error:
-                results.append(False)
-                errors.append(
-                    {"method": call.method, "error_code": error.code, "error_msg": error.message}
-                )
-        return ExecuteResult(results if as_list else results[0], errors)
+                errors.append({"method": name, "error_code": error.code,
+                               "error_msg": error.message})
+                return False
+
+        script_args = {key: value for key, value in params.items() if key not in NOT_ARGS}
+        failure = None
+        with world.transaction():  # what ran before a runtime error stays done, as in VK
+            try:
+                response = vkscript.run(program, call, script_args)
+            except vkscript.ScriptError as error:
+                failure = error
+        if failure is not None:
+            raise VKError(failure.code, failure.detail)
+        return ExecuteResult(response, errors)
 
     return execute

@@ -25,6 +25,8 @@ PINNED_KEYS = (
 
 def send(world: World, params: Params) -> Any:
     params.check_group(world.config.group_id)
+    if "random_id" not in params:  # required since API 5.90; 0 turns de-duplication off
+        raise invalid_param("random_id is a required parameter")
     peers, many = _recipients(params)
     new = NewMessage(
         from_id=world.community_id,
@@ -32,7 +34,7 @@ def send(world: World, params: Params) -> Any:
         payload=_payload(params),
         keyboard=_keyboard(params),
         attachments=resolve_attachments(world, params.text("attachment", "") or ""),
-        random_id=params.integer("random_id", 0) or 0,
+        random_id=params.required_integer("random_id"),
     )
     if not new.text.strip() and not new.attachments:
         raise invalid_param("message is empty")
@@ -92,13 +94,8 @@ def _deliver(world: World, peer_id: int, new: NewMessage) -> Sent:
 def _deliver_item(world: World, peer_id: int, new: NewMessage) -> dict[str, Any]:
     try:
         sent = _deliver(world, peer_id, new)
-    except VKError as error:
-        return {
-            "peer_id": peer_id,
-            "message_id": 0,
-            "conversation_message_id": 0,
-            "error": error.as_item_error(),
-        }
+    except VKError as error:  # VK gives no message ids for a recipient that failed
+        return {"peer_id": peer_id, "error": error.as_item_error()}
     return {
         "peer_id": peer_id, "message_id": sent.message_id, "conversation_message_id": sent.cmid,
     }

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from ..images import image_size
+from ..ints import parse_int64
 from ..webutil import json_response
 from ..world import World
 from .access import community_membership, open_chat, writable_conversation
@@ -18,10 +22,17 @@ from .shapes import MESSAGES_ALBUM_ID, doc_object, photo_object
 
 UPLOAD_SERVER_ID = 1
 DOC_TYPES = {"doc", "audio_message", "graffiti"}
-# which multipart field carries the file, per upload kind (chat photos: VK says `file`,
-# vkbottle sends `photo`, both are taken)
-UPLOAD_FIELDS = {"doc": ("file",), "photo": ("photo",), "chat_photo": ("file", "photo")}
+# The multipart field that carries the file, per upload kind, as VK's upload servers take it:
+# documents and chat photos `file`; message photos `photo` or, as widely used SDKs send them,
+# the numbered `file0`, `file1`… (the messages album takes one photo: the first one given).
+UPLOAD_FIELDS = {"doc": ("file",), "photo": ("photo",), "chat_photo": ("file",)}
+NUMBERED_FIELD = re.compile(r"file[0-9]+")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# what VK's photo upload server answers without an image: an empty list, which
+# photos.saveMessagesPhoto then refuses (error 100 "photos_list is invalid")
+NO_PHOTO = {"server": UPLOAD_SERVER_ID, "photo": "[]", "hash": ""}
+# the types of uploads a browser may show on the sandbox's origin (nothing that runs scripts)
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
 
 
 def docs_get_messages_upload_server(world: World, params: Params) -> dict[str, str]:
@@ -73,6 +84,16 @@ def upload_hash(token: str) -> str:
     return hashlib.sha256(f"sandbox-upload:{token}".encode()).hexdigest()[:32]
 
 
+def _uploaded_file(kind: str, form: MultiDictProxy[Any]) -> web.FileField | None:
+    """The file under the first field VK takes for this kind of upload, if any."""
+    numbered = [name for name in form if kind == "photo" and NUMBERED_FIELD.fullmatch(name)]
+    for name in [*UPLOAD_FIELDS[kind], *sorted(numbered, key=lambda name: (len(name), name))]:
+        value = form.get(name)
+        if isinstance(value, web.FileField):
+            return value
+    return None
+
+
 class UploadRoutes:
     """The upload servers' endpoints and the files behind every `url` field."""
 
@@ -87,9 +108,10 @@ class UploadRoutes:
         """POST multipart to an upload_url; answers like VK's upload servers do."""
         world = self.world
         kind = request.match_info["kind"]
-        form = await request.post()
-        field = next((form[name] for name in UPLOAD_FIELDS[kind] if name in form), None)
-        if not isinstance(field, web.FileField):
+        field = _uploaded_file(kind, await request.post())
+        if kind == "photo" and field is None:
+            return json_response(NO_PHOTO)
+        if field is None:
             return json_response({"error": "no_file", "error_descr": "no file uploaded"})
         content = field.file.read()
         filename = field.filename or "file"
@@ -98,18 +120,16 @@ class UploadRoutes:
             return json_response({"file": stored.token})
         size = image_size(content)
         if kind == "photo":
-            if size is None:  # VK answers an empty list; photos.saveMessagesPhoto then refuses it
-                return json_response({"server": UPLOAD_SERVER_ID, "photo": "[]", "hash": ""})
+            if size is None:
+                return json_response(NO_PHOTO)
             token = world.media.store_file("photo", filename, content, world.now(), size).token
             return json_response(
                 {"server": UPLOAD_SERVER_ID, "photo": token, "hash": upload_hash(token)}
             )
-        chat_id = request.query.get("chat_id", "")
-        if size is None or not chat_id.isdigit():
+        chat_id = parse_int64(request.query.get("chat_id", ""))
+        if size is None or chat_id is None:
             return json_response({"error": "bad_image", "error_descr": "not an image"})
-        stored = world.media.store_file(
-            "chat_photo", filename, content, world.now(), size, int(chat_id)
-        )
+        stored = world.media.store_file("chat_photo", filename, content, world.now(), size, chat_id)
         return json_response({"response": stored.token})
 
     async def serve_file(self, request: web.Request) -> web.Response:
@@ -118,8 +138,27 @@ class UploadRoutes:
         stored, content = self.world.media.file(token), self.world.media.content(token)
         if stored is None or content is None:
             raise web.HTTPNotFound()
-        content_type = mimetypes.guess_type(stored.filename)[0] or "application/octet-stream"
-        return web.Response(body=content, content_type=content_type)
+        return web.Response(body=content, headers=file_headers(stored.filename))
+
+
+def file_headers(filename: str) -> dict[str, str]:
+    """Uploads are anybody's content on the page's own origin: only PDFs and raster images are
+    shown in the browser; anything else (an .html, an .svg) is a download of inert bytes."""
+    content_type = mimetypes.guess_type(filename)[0]
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if content_type in INLINE_TYPES:
+        disposition = "inline"
+        if content_type != "application/pdf":  # a sandboxed PDF would not open in the viewer
+            headers["Content-Security-Policy"] = "sandbox"
+    else:
+        content_type, disposition = "application/octet-stream", "attachment"
+        headers["Content-Security-Policy"] = "sandbox"
+    ascii_name = re.sub(r'[^A-Za-z0-9._ -]', "_", filename) or "file"
+    headers["Content-Type"] = content_type
+    headers["Content-Disposition"] = (
+        f'{disposition}; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename, safe="")}'
+    )
+    return headers
 
 
 METHODS = {

@@ -356,7 +356,7 @@ function renderThread() {
       onPress: pressButton,
     });
     if (!items.length) el.messages.append(h("p", { class: "empty-thread" }, isGroup ? "Сообщений пока нет. Нажмите «Начать» или напишите что-нибудь." : "Сообщений пока нет."));
-    renderPinned(items.find((item) => item.pinned));
+    renderPinned(state.view.pinned);
     let keyboard = state.view.keyboard;
     if (isGroup && !items.length && !keyboard) keyboard = START_KEYBOARD; // as VK shows a bot's start button
     setKeyboard(keyboard);

@@ -12,6 +12,8 @@ export function h(tag, attrs = {}, ...children) {
       el.addEventListener(name.slice(2), value);
     } else if (name === "dataset") {
       Object.assign(el.dataset, value);
+    } else if (name === "style") {
+      el.style.cssText = String(value); // through the CSSOM: the page's CSP allows no style attributes
     } else if (value === true) {
       el.setAttribute(name, "");
     } else {

@@ -27,6 +27,7 @@ class Database:
         self._conn.row_factory = sqlite3.Row
         self._on_commit = on_commit
         self._in_transaction = False
+        self._savepoints = 0
         if str(path) != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -39,10 +40,12 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic change; nested calls join the outer one. A commit that changed something
-        wakes the waiters (one that changed nothing has nothing to tell them)."""
+        """One atomic change. A nested call is a savepoint of the outer one: if it fails, its
+        own changes are undone and the outer transaction goes on. A commit that changed
+        something wakes the waiters (one that changed nothing has nothing to tell them)."""
         if self._in_transaction:
-            yield
+            with self._savepoint():
+                yield
             return
         changes_before = self._conn.total_changes
         self._conn.execute("BEGIN IMMEDIATE")
@@ -58,6 +61,20 @@ class Database:
             self._in_transaction = False
         if self._conn.total_changes != changes_before:
             self._on_commit()
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        name = f"nested_{self._savepoints}"
+        self._savepoints += 1
+        self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute(f"ROLLBACK TO {name}")
+            raise
+        finally:
+            self._conn.execute(f"RELEASE {name}")
+            self._savepoints -= 1
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)

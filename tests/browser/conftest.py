@@ -125,7 +125,8 @@ async def browser(_chromium_starting: asyncio.Task) -> Browser:  # type: ignore[
 
 
 async def open_page(browser: Browser, stack: Stack, viewport: dict[str, int]) -> tuple[Page, list[str]]:
-    """A fresh context (no cookies, no storage) with the page loaded; and its script errors."""
+    """A fresh context (no cookies, no storage) with the page loaded; and its script errors
+    (CSP refusals included)."""
     context = await browser.new_context(
         viewport=viewport, locale="ru-RU", timezone_id="Europe/Moscow", accept_downloads=True
     )
@@ -133,6 +134,9 @@ async def open_page(browser: Browser, stack: Stack, viewport: dict[str, int]) ->
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # the page's Content-Security-Policy refusing something the page does is an error too
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and errors.append(message.text))
     await page.goto(stack.sandbox.base_url + "/")
     return page, errors
 

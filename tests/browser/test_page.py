@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import aiohttp
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import screenshot
@@ -116,6 +117,33 @@ async def test_an_invite_link_in_a_message_joins_the_chat(
     await screen.write("Добрый день, коллеги!")
     members = next(c for c in await stack.api("GET", "/sandbox/chats") if c["title"].startswith("Координация"))
     assert staff.id in [m["id"] for m in members["members"]]
+
+
+async def test_a_person_who_joins_sees_the_message_pinned_before(
+    stack: Stack, staff: Person, page: Page
+) -> None:
+    coordination = next(c for c in await stack.api("GET", "/sandbox/chats")
+                        if c["title"].startswith("Координация"))
+    peer_id = 2_000_000_000 + coordination["community_chat_id"]
+    async with aiohttp.ClientSession() as http:
+        async def vk(method: str, **params: object) -> object:
+            query = {"access_token": stack.sandbox.config.token, "v": "5.199"}
+            async with http.post(stack.sandbox.api_url + method, params=query,
+                                 data={k: str(v) for k, v in params.items()}) as response:
+                return (await response.json())["response"]
+
+        (sent,) = await vk("messages.send", peer_ids=peer_id, random_id=0,
+                           message="Правила чата: вежливость и только по делу")
+        await vk("messages.pin", peer_id=peer_id,
+                 conversation_message_id=sent["conversation_message_id"])
+    await staff.open(coordination["invite_link"])  # joins after the pin
+
+    screen = Screen(page)
+    await screen.choose("Борис Петров")
+    await screen.open("Координация: Демо-город")
+    pinned = page.locator("#pinned")
+    await expect(pinned).to_be_visible()
+    await expect(pinned).to_contain_text("Закреплено: Правила чата: вежливость и только по делу")
 
 
 async def test_photos_are_shown_and_pdfs_previewed(stack: Stack, page: Page, tmp_path: Path) -> None:

@@ -62,3 +62,25 @@ def test_no_text_is_inserted_as_markup() -> None:
     for path in WEB_FILES:
         if path.suffix == ".js":
             assert not markup.search(path.read_text()), f"{path.name} inserts markup"
+
+
+async def test_the_page_runs_only_its_own_scripts(sandbox: Sandbox) -> None:
+    """A Content-Security-Policy: the page's own scripts, styles and API only, so an upload on
+    the same origin (or anything injected) cannot run as the page."""
+    async with aiohttp.ClientSession() as http:
+        async with http.get(sandbox.base_url + "/") as response:
+            policy = response.headers["Content-Security-Policy"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["connect-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in policy
+
+
+def test_the_page_sets_no_inline_styles_or_handlers() -> None:
+    """The policy allows no inline styles or handlers: the page uses none."""
+    inline = re.compile(r"""\sstyle=|\son[a-z]+=|setAttribute\(\s*["'](style|on[a-z]+)["']""")
+    for path in WEB_FILES:
+        if path.suffix in (".js", ".html"):
+            assert not inline.search(path.read_text()), f"{path.name} uses inline styles"

@@ -65,6 +65,8 @@ async def test_unknown_key_and_outdated_ts(tmp_path: Path, session: aiohttp.Clie
         assert await client.poll(server, 5) == {"failed": 1, "ts": "100"}
         assert len((await client.poll(server, 90))["updates"]) == 10
         assert await client.poll(server, 500) == {"failed": 1, "ts": "100"}
+        for ts in ("99999999999999999999", "abc", "-1"):  # not a ts it handed out
+            assert await client.poll(server, ts) == {"failed": 1, "ts": "100"}
 
 
 async def test_injected_failures_wait_until_nothing_is_pending(client: SandboxClient) -> None:

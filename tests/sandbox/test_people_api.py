@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from .helpers import SandboxClient, b64, keyboard, png
 
 CHAT = 2_000_000_000
@@ -302,3 +304,46 @@ async def test_members_rename_the_chat_and_change_its_photo(client: SandboxClien
                                {"peer_id": peer, "filename": "x", "content_base64": b64(b"x")},
                                status=400)
     assert bad["error"]
+
+
+async def test_people_who_join_later_see_the_pinned_message(client: SandboxClient) -> None:
+    """In VK the pinned message belongs to the chat (`chat_settings.pinned_message`): every
+    member sees it, whenever they joined — here one pinned before anybody joined."""
+    chat_id = await client.call("messages.createChat", title="Ленина, 5", group_id=client.group_id)
+    (sent,) = await client.call("messages.send", peer_ids=CHAT + chat_id, message="Сервисы",
+                                random_id=0)
+    await client.call("messages.pin", peer_id=CHAT + chat_id,
+                      conversation_message_id=sent["conversation_message_id"])
+    link = (await client.call("messages.getInviteLink", peer_id=CHAT + chat_id))["link"]
+    first, late = await client.person(), await client.person()
+    peers = {}
+    for person in (first, late):
+        peers[person] = (await client.request(
+            "POST", f"/sandbox/people/{person}/open", {"url": link}
+        ))["peer_id"]
+        view = await client.seen(person, peers[person])
+        assert view["pinned"]["text"] == "Сервисы"
+        assert view["pinned"]["sender_name"] == "Домовые чаты"
+        assert "Сервисы" not in [item["text"] for item in view["items"]]  # said before they came
+    settings = (await client.call("messages.getConversationsById",
+                                  peer_ids=CHAT + chat_id))["items"][0]["chat_settings"]
+    assert settings["pinned_message"]["text"] == "Сервисы"
+
+    await client.request("POST", f"/sandbox/people/{late}/leave", {"peer_id": peers[late]})
+    assert (await client.seen(late, peers[late]))["pinned"] is None  # no longer a member
+    await client.call("messages.unpin", peer_id=CHAT + chat_id)
+    assert (await client.seen(first, peers[first]))["pinned"] is None
+
+
+async def test_ids_beyond_int64_in_the_people_api_are_refused_cleanly(
+    client: SandboxClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = await client.writer()
+    huge = 10**30
+    await client.request("GET", f"/sandbox/people/{huge}", status=404)
+    await client.request("POST", f"/sandbox/people/{person}/send",
+                         {"peer_id": huge, "text": "x"}, status=400)
+    await client.request("GET", f"/sandbox/people/{person}/messages", status=400, peer_id=huge)
+    await client.request("PATCH", f"/sandbox/chats/{huge}/members/{person}", {"is_admin": True},
+                         status=404)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

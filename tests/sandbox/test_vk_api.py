@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from sandbox import Sandbox
+from sandbox.vk.api import METHODS
+from sandbox.vk.params import INTEGER_PARAMS
 
 from .conftest import make_config
 from .helpers import SandboxClient
@@ -32,10 +35,28 @@ async def test_wrong_or_missing_token_is_error_5(sandbox: Sandbox, session) -> N
         assert all(p["key"] != "access_token" for p in error["request_params"])
 
 
-async def test_version_is_required(sandbox: Sandbox, session) -> None:
+async def test_a_missing_or_old_version_is_error_8(sandbox: Sandbox, session) -> None:
+    """VK: `v` is required, and versions below 5.81 are refused."""
     url = sandbox.api_url + "groups.getById"
-    async with session.get(url, params={"access_token": sandbox.config.token}) as response:
-        assert (await response.json())["error"]["error_code"] == 8
+    for version in (None, "", "5.80", "5.8", "3.0", "5", "abc", "5.x", "-5.199"):
+        query = {"access_token": sandbox.config.token}
+        if version is not None:
+            query["v"] = version
+        async with session.get(url, params=query) as response:
+            error = (await response.json())["error"]
+        assert error["error_code"] == 8, version
+        assert error["error_msg"].startswith("Invalid request: versions below 5.81 are deprecated")
+
+
+async def test_accepted_versions_are_answered_in_the_5_199_shape(
+    sandbox: Sandbox, session
+) -> None:
+    url = sandbox.api_url + "groups.getById"
+    for version in ("5.81", "5.92", "5.131", "5.199"):
+        query = {"access_token": sandbox.config.token, "v": version}
+        async with session.get(url, params=query) as response:
+            groups = (await response.json())["response"]["groups"]
+        assert groups[0]["id"] == sandbox.config.group_id, version
 
 
 async def test_params_from_query_and_body_are_merged(sandbox: Sandbox, session) -> None:
@@ -117,7 +138,7 @@ async def test_bad_fault_settings_are_refused(client: SandboxClient) -> None:
 async def test_statistics_count_calls_and_errors(client: SandboxClient) -> None:
     await client.call("groups.getById")
     await client.call("groups.getById")
-    await client.vk("messages.send", peer_id=1, message="x")
+    await client.vk("messages.send", peer_id=1, message="x", random_id=0)
     stats = await client.request("GET", "/sandbox/stats")
     assert stats["calls"] == {"groups.getById": 2, "messages.send": 1}
     assert stats["errors"] == {"936": 1}
@@ -172,3 +193,67 @@ async def test_dates_come_from_the_configured_clock(
             "messages.getConversationMembers", peer_id=2_000_000_000 + chat_id
         )
         assert {item["join_date"] for item in members["items"]} == {1_700_000_000}
+
+
+BEYOND_INT64 = "99999999999999999999"
+NOT_INTEGERS = (BEYOND_INT64, "9223372036854775808", "-9223372036854775809", "abc", "1.5",
+                "+1", "1_000", "１２")  # the last: full-width digits
+
+
+def test_every_method_with_integer_parameters_declares_them() -> None:
+    """The schema gives these methods no integer parameters; every other one has its list."""
+    without = {"docs.save", "execute", "groups.getById", "messages.setChatPhoto"}
+    assert set(METHODS) - without == set(INTEGER_PARAMS)
+
+
+@pytest.mark.parametrize(("method", "name"), [
+    (method, name) for method, names in INTEGER_PARAMS.items() for name in names
+])
+async def test_a_bad_integer_is_error_100_in_every_method(
+    client: SandboxClient, caplog: pytest.LogCaptureFixture, method: str, name: str
+) -> None:
+    for value in NOT_INTEGERS:
+        error = (await client.vk(method, **{name: value}))["error"]
+        assert (error["error_code"], error["error_msg"]) == (
+            100, f"One of the parameters specified was missing or invalid: {name} not integer"
+        ), value
+        list_value = f"1,{value}"  # one bad item spoils a list (and a single value)
+        assert (await client.vk(method, **{name: list_value}))["error"]["error_code"] == 100
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_integers_beyond_int64_in_the_calls_that_used_to_crash(
+    client: SandboxClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = await client.writer()
+    calls = [
+        ("messages.send", {"peer_id": person, "message": "x", "random_id": 2**63}),
+        ("messages.send", {"peer_id": BEYOND_INT64, "message": "x", "random_id": 0}),
+        ("messages.send", {"peer_ids": f"{person},{BEYOND_INT64}", "message": "x",
+                           "random_id": 0}),
+        ("users.get", {"user_ids": BEYOND_INT64}),
+        ("users.get", {"user_ids": f"{person},id{BEYOND_INT64}"}),
+        ("messages.getConversationsById", {"peer_ids": BEYOND_INT64}),
+        ("messages.getConversationMembers", {"peer_id": BEYOND_INT64}),
+        ("docs.getMessagesUploadServer", {"peer_id": BEYOND_INT64, "type": "doc"}),
+    ]
+    for method, params in calls:
+        assert await client.error(method, **params) == 100, (method, params)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len((await client.seen(person, -client.group_id))["items"]) == 1  # nothing sent
+
+
+async def test_the_int64_bounds_themselves_are_integers(client: SandboxClient) -> None:
+    person = await client.writer()
+    for random_id in (2**63 - 1, -(2**63), -5):  # SDKs send negative random ids too
+        assert await client.call("messages.send", peer_id=person, message="x",
+                                 random_id=random_id) > 0
+    assert await client.error("messages.send", peer_id=2**63 - 1, message="x",
+                              random_id=0) == 917  # a valid chat peer the community is not in
+
+
+async def test_attachment_ids_beyond_int64_are_not_found(client: SandboxClient) -> None:
+    person = await client.writer()
+    answer = await client.vk("messages.send", peer_id=person, random_id=0,
+                             attachment=f"doc-{client.group_id}_{BEYOND_INT64}")
+    assert answer["error"]["error_code"] == 100 and "not found" in answer["error"]["error_msg"]

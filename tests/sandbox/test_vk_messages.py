@@ -24,6 +24,24 @@ async def test_send_to_a_user_who_wrote(client: SandboxClient) -> None:
     assert (await client.seen(person, -client.group_id))["items"][-1]["official"]
 
 
+async def test_random_id_is_required_since_5_90(client: SandboxClient) -> None:
+    """VK: "random_id is a required parameter" (error 100) since API 5.90; 0 is a value."""
+    person = await client.writer()
+    chat_id, _ = await client.chat_with_member(person)
+    for recipient in ({"peer_id": person}, {"peer_ids": f"{person},{CHAT + chat_id}"},
+                      {"chat_id": chat_id}):
+        error = (await client.vk("messages.send", message="x", **recipient))["error"]
+        assert (error["error_code"], error["error_msg"]) == (
+            100, "One of the parameters specified was missing or invalid: "
+                 "random_id is a required parameter",
+        )
+        assert await client.error("messages.send", message="x", random_id="", **recipient) == 100
+    assert [i["text"] for i in (await client.seen(person, -client.group_id))["items"]] == [
+        "Здравствуйте",
+    ]
+    assert await client.call("messages.send", peer_id=person, message="x", random_id=0) > 0
+
+
 async def test_901_for_a_person_who_never_wrote_or_blocked(client: SandboxClient) -> None:
     silent = await client.person()
     assert await client.error("messages.send", peer_id=silent, message="x", random_id=0) == 901
@@ -60,8 +78,8 @@ async def test_peer_ids_answers_per_recipient(client: SandboxClient) -> None:
         "messages.send", peer_ids=[writer, silent, CHAT + chat_id], message="Всем", random_id=5
     )
     assert items[0]["peer_id"] == writer and items[0]["message_id"] > 0
-    assert items[1] == {
-        "peer_id": silent, "message_id": 0, "conversation_message_id": 0,
+    assert items[1] == {  # VK gives no message ids for a recipient that failed
+        "peer_id": silent,
         "error": {"code": 901, "description": "Can't send messages for users without permission"},
     }
     assert items[2]["peer_id"] == CHAT + chat_id and items[2]["conversation_message_id"] > 0

@@ -69,6 +69,78 @@ async def test_photo_upload_and_send(client: SandboxClient) -> None:
     assert await client.error("photos.saveMessagesPhoto", **forged) == 121
 
 
+async def test_each_upload_server_takes_the_field_vk_takes(client: SandboxClient) -> None:
+    """VK's upload docs: documents and chat photos go in `file`, message photos in `photo`;
+    SDKs send message photos as `file0`, `file1`… and VK takes them too."""
+    person = await client.writer()
+    photo_url = (await client.call("photos.getMessagesUploadServer", peer_id=person))["upload_url"]
+    for field in ("photo", "file0", "file1"):
+        uploaded = await upload(client, photo_url, field, "plan.png", png(8, 4))
+        (photo,) = await client.call("photos.saveMessagesPhoto", **uploaded)
+        assert (photo["width"], photo["height"]) == (8, 4), field
+    form = aiohttp.FormData()  # several numbered files: the first one is the photo
+    form.add_field("file1", png(5, 5), filename="second.png")
+    form.add_field("file0", png(6, 6), filename="first.png")
+    async with client.session.post(photo_url, data=form) as response:
+        (photo,) = await client.call("photos.saveMessagesPhoto", **(await response.json()))
+    assert photo["width"] == 6
+
+    for field in ("file", "document", "files"):  # not a message photo's field
+        uploaded = await upload(client, photo_url, field, "plan.png", png())
+        assert uploaded["photo"] == "[]", field  # VK's answer without a photo ...
+        assert await client.error("photos.saveMessagesPhoto", **uploaded) == 100  # ... refused
+    async with client.session.post(photo_url, data=aiohttp.FormData({"photo": "text"})) as r:
+        assert (await r.json())["photo"] == "[]"  # a form field that is not a file
+
+    doc_url = (await client.call("docs.getMessagesUploadServer", peer_id=person))["upload_url"]
+    assert "file" in await upload(client, doc_url, "file", "a.txt", b"a")
+    for field in ("photo", "file0", "doc"):
+        assert "error" in await upload(client, doc_url, field, "a.txt", b"a"), field
+
+    chat_id, _ = await client.chat_with_member(person)
+    chat_url = (await client.call("photos.getChatUploadServer", chat_id=chat_id))["upload_url"]
+    assert "response" in await upload(client, chat_url, "file", "logo.png", png())
+    for field in ("photo", "file0"):
+        assert "error" in await upload(client, chat_url, field, "logo.png", png()), field
+
+
+async def test_uploads_are_served_so_that_none_runs_on_the_pages_origin(
+    client: SandboxClient,
+) -> None:
+    """Anybody's upload is served on the sandbox's own origin: only PDFs and raster images are
+    shown by the browser; HTML, SVG and the rest are inert downloads."""
+    person = await client.writer()
+    doc_url = (await client.call("docs.getMessagesUploadServer", peer_id=person))["upload_url"]
+    cases = {
+        "page.html": (b"<script>alert(1)</script>", "application/octet-stream", "attachment"),
+        "logo.svg": (b"<svg onload='alert(1)'/>", "application/octet-stream", "attachment"),
+        "чаты.xlsx": (b"PK\x03\x04", "application/octet-stream", "attachment"),
+        "notes": (b"<html>", "application/octet-stream", "attachment"),
+        "протокол.pdf": (b"%PDF-1.4", "application/pdf", "inline"),
+        "двор.png": (png(), "image/png", "inline"),
+    }
+    for name, (content, content_type, disposition) in cases.items():
+        uploaded = await upload(client, doc_url, "file", name, content)
+        doc = (await client.call("docs.save", file=uploaded["file"]))["doc"]
+        async with client.session.get(doc["url"]) as response:
+            assert await response.read() == content
+            headers = response.headers
+        assert headers["Content-Type"] == content_type, name
+        assert headers["Content-Disposition"].startswith(disposition + ";"), name
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        if content_type != "application/pdf":
+            assert headers["Content-Security-Policy"] == "sandbox", name
+    await client.request("POST", f"/sandbox/people/{person}/upload", {
+        "peer_id": -client.group_id, "filename": "двор.png", "content_base64": b64(png()),
+    })
+    (event,) = [e for e in await client.events() if e["type"] == "message_new"][-1:]
+    url = event["object"]["message"]["attachments"][0]["doc"]["url"]
+    async with client.session.get(url) as response:  # a name in Russian, as RFC 6266 says
+        assert response.headers["Content-Disposition"] == (
+            "inline; filename=\"____.png\"; filename*=UTF-8''%D0%B4%D0%B2%D0%BE%D1%80.png"
+        )
+
+
 async def test_not_an_image_is_refused_at_save(client: SandboxClient) -> None:
     server = await client.call("photos.getMessagesUploadServer")
     uploaded = await upload(client, server["upload_url"], "photo", "x.png", b"not an image")
@@ -89,8 +161,10 @@ async def test_chat_photo(client: SandboxClient) -> None:
     )
     (chat,) = await client.request("GET", "/sandbox/chats")
     assert chat["photo"] == answer["chat"]["photo_200"]
+    too_far = server["upload_url"].replace(f"chat_id={chat_id}", "chat_id=99999999999999999999")
+    assert "error" in await upload(client, too_far, "file", "logo.png", png())
     await client.request("POST", f"/sandbox/chats/{chat_id}/community", {"is_admin": False})
-    again = await upload(client, server["upload_url"], "photo", "logo.png", png())
+    again = await upload(client, server["upload_url"], "file", "logo.png", png())
     assert await client.error("messages.setChatPhoto", file=again["response"]) == 925
 
 

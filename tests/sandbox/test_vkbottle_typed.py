@@ -45,9 +45,12 @@ async def test_typed_api_covers_every_method(
     assert isinstance(message_id, int)
     (sent,) = await api.messages.send(peer_ids=[chat_peer], message="Всем", random_id=2)
     assert sent.peer_id == chat_peer and sent.conversation_message_id and sent.error is None
-    (failed,) = await api.messages.send(peer_ids=[await client.person()], message="x",
-                                        random_id=3)
-    assert failed.error is not None and failed.error.code == 901
+    # A recipient that failed has no message ids in VK's answer, which vkbottle's model
+    # requires: such answers are read raw (as the bot's gateway does).
+    (failed,) = (await api.request("messages.send", {
+        "peer_ids": await client.person(), "message": "x", "random_id": 3,
+    }))["response"]
+    assert failed["error"]["code"] == 901 and "message_id" not in failed
     assert await api.messages.edit(peer_id=person, message_id=message_id, message="Привет!")
 
     members = await api.messages.get_conversation_members(peer_id=chat_peer, group_id=group_id)

@@ -57,13 +57,13 @@ async def show_opened(turn: Turn, opened: Opened) -> None:
             "Как только подтвердит, я пришлю меню."
             if asked else
             f"Не удалось связаться с {inviter}, чтобы подтвердить, что это вы. "
-            "Попросите его написать боту — подтверждение дождётся."
+            "Попросите его написать боту, а потом откройте ссылку ещё раз."
         )
     elif opened.step is Step.CODE:
         await turn.set_state(InvitationCode.CODE, invitation_id=invitation.id)
         await turn.answer(
-            f"Чтобы подтвердить, что номер {_masked(opened.phone)} ваш, пришлите код из SMS — "
-            "я только что его отправил.",
+            f"Чтобы подтвердить, что номер {_masked(opened.phone)} ваш, пришлите код из SMS, "
+            "которое пришло на этот номер.",
             keyboard=cancel_keyboard(),
         )
     else:

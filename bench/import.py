@@ -27,7 +27,6 @@ from bot.clock import SystemClock
 from bot.services.chat_import import COLUMNS, plan_import, read_table
 from bot.services.chats import ChatService, CreationReport, NewChat
 from bot.services.invitations import InvitationService
-from bot.services.notify import Notifier
 from bot.sms import OutboxSms
 from bot.vk.gateway import VkGateway, bulk_priority
 from bot.vk.rate_limit import RateLimiter
@@ -149,13 +148,9 @@ async def _chat_service(gateway: VkGateway, sandbox: Sandbox) -> ChatService:
         clock=SystemClock(),
         deep_link=deep_link,
         ttl=timedelta(hours=72),
-    )
-    return ChatService(
         messenger=gateway,
-        invitations=invitations,
-        notifier=Notifier(gateway, invitations),
-        clock=SystemClock(),
     )
+    return ChatService(messenger=gateway, invitations=invitations, clock=SystemClock())
 
 
 def main() -> None:

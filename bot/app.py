@@ -27,9 +27,9 @@ from bot.services.imports import ImportService
 from bot.services.invitations import InvitationService
 from bot.handlers.onboarding import start_onboarding
 from bot.handlers.ticket_views import ChatAnnouncer
+from bot.keyboards.invitations import offer_keyboard
 from bot.jobs import Jobs
 from bot.services.meetings import MeetingService
-from bot.services.notify import Notifier
 from bot.services.onboarding import OnboardingService
 from bot.services.posters import PosterService
 from bot.services.stats import StatsService
@@ -81,12 +81,11 @@ def build_services(
         clock=clock,
         deep_link=deep_link,
         ttl=timedelta(hours=settings.invitation_ttl_hours),
+        messenger=gateway,
+        offer_keyboard=offer_keyboard,
     )
     chats = ChatService(
-        messenger=gateway,
-        invitations=invitations,
-        notifier=Notifier(gateway, invitations),
-        clock=clock,
+        messenger=gateway, invitations=invitations, clock=clock, community_id=community.id
     )
     tickets = TicketService(
         clock=clock,
@@ -115,7 +114,7 @@ def build_services(
         tasks=BackgroundTasks(),
         invitations=invitations,
         staff=StaffService(invitations),
-        staff_directory=StaffDirectory(invitations, clock),
+        staff_directory=StaffDirectory(invitations, clock, chats),
         chats=chats,
         imports=ImportService(chats),
         onboarding=OnboardingService(gateway, clock, community.id),

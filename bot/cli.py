@@ -7,8 +7,8 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runtime.context import Services
 from bot.services.errors import DomainError
-from bot.services.invitations import IssuedInvitation, Scope
-from bot.services.phones import format_phone
+from bot.services.invitations import Delivery, Scope
+from bot.services.phones import format_phone, normalize_phone
 from bot.services.tenants import ensure_region, find_or_create_municipality
 from bot.vk.errors import VkError
 from bot.vk.gateway import RetryPolicy
@@ -18,8 +18,9 @@ from storage.models import Role
 
 async def invite_admin(
     services: Services, *, phone: str, municipality: str | None, region: str | None
-) -> IssuedInvitation:
-    """Invite a municipality admin (or, with only a region, a region admin) by SMS."""
+) -> Delivery:
+    """Invite a municipality admin (or, with only a region, a region admin). Whoever opens the
+    invitation gets a code texted to the phone: only its owner can become the admin."""
     if municipality:
         scope = Scope(municipality=await find_or_create_municipality(municipality, region))
         role = Role.MUNICIPALITY_ADMIN
@@ -31,7 +32,7 @@ async def invite_admin(
             "Укажите --municipality (администратор муниципалитета) или --region "
             "(администратор региона)."
         )
-    return await services.invitations.invite(phone=phone, role=role, scope=scope, invited_by=None)
+    return await services.staff.invite_admin(phone, role, scope)
 
 
 async def add_admin(
@@ -43,7 +44,7 @@ async def add_admin(
     try:
         community = await gateway.community()
         services = build_services(settings, gateway, SystemClock(), build_sms(settings), community)
-        issued = await invite_admin(
+        delivery = await invite_admin(
             services, phone=phone, municipality=municipality, region=region
         )
     except DomainError as exc:
@@ -56,9 +57,12 @@ async def add_admin(
     finally:
         await gateway.close()
         await close_database()
-    who = format_phone(issued.person.phone or phone)
-    if issued.invitation is None:
-        print(f"{who} уже пользуется ботом: роль выдана сразу.")
-    else:
-        print(f"Приглашение отправлено по SMS на {who}.\nСсылка (одноразовая): {issued.link}")
+    who = format_phone(normalize_phone(phone))
+    if delivery is Delivery.NONE:
+        print(f"Не удалось отправить приглашение на {who}: SMS не ушло. Повторите позже.")
+        return 1
+    print(
+        f"Приглашение отправлено на {who}. Открыв его, человек получит SMS с кодом "
+        "на этот номер — и станет администратором, когда пришлёт код боту."
+    )
     return 0

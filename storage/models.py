@@ -180,7 +180,8 @@ class RoleGrant(Model):
 
     Scope by role: region admin -> region; municipality admin and staff -> municipality;
     chat admin and representative -> chat (and its municipality, denormalised for tenant checks).
-    A grant is effective once the person is bound to a VK id.
+    A grant is effective once the person is bound to a VK id and has `accepted` it: an invitation
+    is an offer (the person accepts; for staff roles the inviter also confirms the VK account).
     """
 
     id = fields.IntField(primary_key=True)
@@ -204,6 +205,8 @@ class RoleGrant(Model):
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     notified_at = fields.DatetimeField(null=True)  # the person was told (VK message or SMS)
+    # False while the invitation is an offer; grants made directly (the demo) are accepted.
+    accepted = fields.BooleanField(default=True)
 
     class Meta:
         table = "role_grant"
@@ -211,7 +214,11 @@ class RoleGrant(Model):
 
 
 class Invitation(Model):
-    """A single-use, expiring deep-link token that binds a VK account to a person's phone."""
+    """A single-use, expiring offer of a role: a deep-link token sent by SMS (or a message with
+    «Принять» to a person already using the bot). The link is a bearer token, so it binds a VK
+    account only once that account is confirmed: by the inviter for staff roles (or, without
+    an inviter in VK, by a code texted to the phone), by the person seeing whose invitation it is
+    for chat roles."""
 
     id = fields.IntField(primary_key=True)
     token = fields.CharField(max_length=64, unique=True)
@@ -228,6 +235,13 @@ class Invitation(Model):
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     used_by_vk_id = fields.BigIntField(null=True)
+    # The VK account that opened the link (or accepted the offer), awaiting confirmation.
+    opened_by_vk_id = fields.BigIntField(null=True)
+    opened_by_name = fields.CharField(max_length=200, default="")
+    opened_at = fields.DatetimeField(null=True)
+    declined_at = fields.DatetimeField(null=True)  # refused by the person or by the inviter
+    code = fields.CharField(max_length=8, null=True)  # texted to the phone (no inviter in VK)
+    code_attempts = fields.IntField(default=0)
 
     class Meta:
         table = "invitation"

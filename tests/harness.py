@@ -195,6 +195,11 @@ class Person:
     async def press(self, label: str, *, peer_id: int | None = None) -> list[Message]:
         return await self._act("press", {"label": label}, peer_id)
 
+    async def forge(self, payload: Any, *, peer_id: int | None = None) -> list[Message]:
+        """A callback press with any payload (a JSON value or string), as a modified client
+        sends one; what the community answered there (its snackbar: `snackbars()`)."""
+        return await self._act("callback", {"payload": payload}, peer_id)
+
     async def upload(
         self, filename: str, content: bytes, *, peer_id: int | None = None, kind: str = "doc",
         text: str = "",

@@ -686,8 +686,8 @@ def test_rejected_report_holds_row_numbers_and_reasons() -> None:
     table = list(sheet.iter_rows(values_only=True))
     assert table[0] == ("Строка", *COLUMNS, "Что исправить")
     assert [r[0] for r in table[1:]] == [3, 4]
-    assert table[1][1] == '=HYPERLINK("http://x")'  # stays text, never a formula
-    assert sheet.cell(2, 2).data_type == "s"
+    assert table[1][1] == "'=HYPERLINK(\"http://x\")"  # text, never a formula (OWASP)
+    assert sheet.cell(2, 2).data_type == "s" and sheet.cell(2, 2).quotePrefix
     assert "такого номера не существует" in table[1][-1]
     assert "Название чата: не заполнено" in table[2][-1]
     assert "Тип чата «Офис»" in table[2][-1]
@@ -704,6 +704,14 @@ def test_corrected_report_can_be_sent_back() -> None:
     book.save(buffer)
     (chat,) = plan_import(read_table("ошибки.xlsx", buffer.getvalue()), set()).rows
     assert chat.admin_phone == "+79121234567" and chat.title == GOOD["Название чата"]
+
+
+def test_a_corrected_report_reads_back_what_people_typed() -> None:
+    """The apostrophe that neutralises «+7…» or «=…» in the report is not part of the value."""
+    rows = [with_columns(**{"Название чата": "-Дом 1", "Номер администратора": "+7 12"})]
+    content = rejected_report_xlsx(plan_import(rows, set()).rejected)
+    (again,) = read_table("ошибки.xlsx", content)
+    assert again["Название чата"] == "-Дом 1" and again["Номер администратора"] == "+7 12"
 
 
 def test_report_of_nothing_is_a_header_only_workbook() -> None:

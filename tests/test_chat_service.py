@@ -14,8 +14,7 @@ from bot.services.chats import ChatService, CreationReport, NewChat
 from bot.services.errors import DomainError
 from bot.services.imports import ImportService, problems_report
 from bot.services.invitations import InvitationService
-from bot.services.notify import Notifier
-from bot.services.ports import MessengerUnavailable
+from bot.services.ports import MessengerError, MessengerUnavailable, RecipientUnreachable
 from bot.services.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, ImportBatch, ImportStatus, Person, Role, RoleGrant
 from tests.fakes import FakeMessenger
@@ -38,9 +37,10 @@ async def world(db: str):  # type: ignore[no-untyped-def]
         return f"https://vk.me/domovye_chaty?ref={ref}"
 
     clock = SystemClock()
-    invitations = InvitationService(sms=sms, clock=clock, deep_link=deep_link, ttl=timedelta(hours=1))
-    chats = ChatService(messenger=messenger, invitations=invitations,
-                        notifier=Notifier(messenger, invitations), clock=clock)
+    invitations = InvitationService(
+        sms=sms, clock=clock, deep_link=deep_link, ttl=timedelta(hours=1), messenger=messenger
+    )
+    chats = ChatService(messenger=messenger, invitations=invitations, clock=clock)
     municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
     staff = await Person.create(vk_id=1000002, phone="+79000000002")
     await RoleGrant.create(person=staff, role=Role.STAFF, municipality=municipality)

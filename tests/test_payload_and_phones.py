@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.runtime.payload import int_arg, make_payload, parse_payload
+from bot.runtime.payload import StaleButton, int_arg, make_payload, parse_payload
 from bot.services.phones import InvalidPhone, extract_phones, normalize_phone
 
 
@@ -23,10 +23,21 @@ def test_payload_round_trip_and_limit() -> None:
         make_payload("x", blob="z" * 300)
 
 
-def test_a_forged_integer_argument_falls_back_to_the_default() -> None:
-    payload = parse_payload('{"cmd": "chats.page", "p": "2; drop", "id": 7}')
-    assert int_arg(payload, "id") == 7
-    assert int_arg(payload, "p", 1) == 1 and int_arg(payload, "missing") == 0
+def test_integer_arguments_are_ids_in_the_database_range() -> None:
+    payload = parse_payload('{"cmd": "chats.page", "id": 7, "top": 2147483647}')
+    assert int_arg(payload, "id") == 7 and int_arg(payload, "top") == 2**31 - 1
+    assert int_arg(payload, "missing", 1) == 1
+
+
+@pytest.mark.parametrize("value", ["2; drop", True, False, 1.0, None, -1, 2**31, 2**63, 10**30, [1]])
+def test_a_forged_integer_argument_is_a_stale_button(value: object) -> None:
+    with pytest.raises(StaleButton):
+        int_arg({"cmd": "x", "id": value}, "id", 1)
+
+
+def test_a_missing_argument_without_a_default_is_a_stale_button() -> None:
+    with pytest.raises(StaleButton):
+        int_arg({"cmd": "x"}, "id")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from vkbottle.bot import BotLabeler
+from vkbottle.dispatch.rules.base import StateRule
 from vkbottle.dispatch.handlers import FromFuncHandler
 from vkbottle.dispatch.views.bot import BotHandlerBasement, BotMessageView
 from vkbottle.tools.mini_types.bot import MessageMin
@@ -15,6 +18,7 @@ from bot.handlers import (
     chat_list,
     escalation,
     fallback,
+    invitations,
     municipality,
     onboarding,
     posters,
@@ -26,12 +30,14 @@ from bot.handlers import (
     tickets,
 )
 from bot.runtime.errors import guarded
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.ports import CHAT_PEER_OFFSET
 
 MODULES = (
     stats,  # ordinary chat messages never get here: BotApp._route counts them first
     chat_events,
     start,
+    invitations,  # after start: «Меню» and «Отмена» work while a code is awaited
     onboarding,
     municipality,
     staff_invite,
@@ -66,6 +72,34 @@ def build_labeler() -> BotLabeler:
                 BotHandlerBasement(b.dataclass, _guard(b.handler)) for b in basements
             )
     return labeler
+
+
+@dataclass(frozen=True)
+class ButtonCommand:
+    """A button command some handler answers (its payload's `cmd`)."""
+
+    name: str
+    callback: bool  # a callback button (message_event), else a text button's message
+    states: tuple[str, ...] = ()  # the dialog steps it answers in ("Group:value"); () anywhere
+
+
+def button_commands() -> list[ButtonCommand]:
+    """Every button command, read from the handlers' own rules: the registry the permission
+    tests forge payloads from, so a new command cannot be left out of them."""
+    found: dict[ButtonCommand, None] = {}
+    for module in MODULES:
+        source: BotLabeler = module.labeler
+        for handler in source.message_view.handlers:
+            states = tuple(s for r in handler.rules if isinstance(r, StateRule) for s in r.state)
+            for rule in handler.rules:
+                if isinstance(rule, Command):
+                    found.update((ButtonCommand(n, False, states), None) for n in sorted(rule.names))
+        for basements in source.raw_event_view.handlers.values():
+            for basement in basements:
+                for rule in getattr(basement.handler, "rules", ()):
+                    if isinstance(rule, CallbackCommand):
+                        found.update((ButtonCommand(n, True), None) for n in sorted(rule.names))
+    return list(found)
 
 
 class PersonStateView(BotMessageView):

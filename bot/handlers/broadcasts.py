@@ -101,7 +101,7 @@ async def ask_one(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(BroadcastDialog.ONE), Command("broadcast.chat"))
 async def one_chosen(message: Message, turn: Turn, payload: dict) -> None:
-    chats = await turn.services.broadcasts.chats(turn.actor, chat_id=int_arg(payload, "id", -1))
+    chats = await turn.services.broadcasts.chats(turn.actor, chat_id=int_arg(payload, "id"))
     if not chats:  # a forged or stale button: not a chat this person may reach
         raise DomainError("Этот чат вам недоступен для рассылки.")
     await _ask_kind(turn, search="", chat_id=chats[0].id)

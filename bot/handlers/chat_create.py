@@ -15,7 +15,7 @@ from bot.runtime.rules import Command
 from bot.services.access import working_municipality
 from bot.services.chat_import.model import MAX_TITLE
 from bot.services.chats import KIND_TITLES, NewChat
-from bot.services.notify import Delivery
+from bot.services.invitations import Delivery
 from bot.services.phones import format_phone
 from bot.states import ChatCreate
 from storage.models import ChatKind
@@ -24,10 +24,10 @@ labeler = BotLabeler()
 
 MAX_DESCRIPTION = 500
 MAX_PHOTO_BYTES = 10_000_000
-TOLD = {
-    Delivery.VK: "получил сообщение ВКонтакте",
-    Delivery.SMS: "получил SMS со ссылкой",
-    Delivery.NONE: "пока не получил уведомление — отправьте повторно из карточки чата",
+TOLD = {  # VK or SMS alike: whether a phone already uses the bot is nobody's business
+    Delivery.VK: "— приглашение отправлено",
+    Delivery.SMS: "— приглашение отправлено",
+    Delivery.NONE: "пока не получил приглашение — отправьте повторно из карточки чата",
 }
 KIND_BY_LABEL = {"дом": ChatKind.HOUSE, "подъезд": ChatKind.ENTRANCE}
 
@@ -100,13 +100,18 @@ async def title(message: Message, turn: Turn) -> None:
     await _next(turn, {**turn.data, "title": text}, ChatCreate.KIND)
 
 
-@labeler.private_message(StateRule(ChatCreate.KIND))
+@labeler.private_message(StateRule(ChatCreate.KIND), Command("chat.kind", texts=tuple(KIND_BY_LABEL)))
 async def kind(message: Message, turn: Turn) -> None:
     chosen = KIND_BY_LABEL.get((message.text or "").strip().lower())
-    if chosen is None:
-        await turn.answer("Выберите «Дом» или «Подъезд» кнопкой ниже.", keyboard=chat_kind_keyboard())
+    if chosen is None:  # a «chat.kind» payload on some other text
+        await kind_expected(message, turn)
         return
     await _next(turn, {**turn.data, "kind": chosen.value}, ChatCreate.DESCRIPTION)
+
+
+@labeler.private_message(StateRule(ChatCreate.KIND))
+async def kind_expected(message: Message, turn: Turn) -> None:
+    await turn.answer("Выберите «Дом» или «Подъезд» кнопкой ниже.", keyboard=chat_kind_keyboard())
 
 
 @labeler.private_message(StateRule(ChatCreate.DESCRIPTION), Command("skip"))

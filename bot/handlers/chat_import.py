@@ -17,7 +17,7 @@ from bot.runtime.rules import Command
 from bot.services.access import working_municipality
 from bot.services.chat_import import MAX_FILE_BYTES, ImportPlan, template_xlsx
 from bot.services.imports import Started, problems_report
-from bot.services.notify import Delivery
+from bot.services.invitations import Delivery
 from bot.services.ports import MessengerError, MessengerUnavailable
 from bot.states import ChatImport
 from bot.vk.gateway import bulk_priority
@@ -154,10 +154,8 @@ async def run_import(services: Services, peer_id: int, cmid: int, started: Start
             lines.append(f"Не создано ВКонтакте: {len(report.failed)} (причины — в файле).")
         if started.plan.rejected:
             lines.append(f"Отклонено строк файла: {len(started.plan.rejected)}.")
-        told_vk, told_sms = report.count(Delivery.VK), report.count(Delivery.SMS)
-        lines.append(
-            f"Администраторам и представителям отправлено сообщений ВКонтакте: {told_vk}, SMS: {told_sms}."
-        )
+        told = report.count(Delivery.VK) + report.count(Delivery.SMS)
+        lines.append(f"Администраторам и представителям отправлено приглашений: {told}.")
         attachments = []
         problems = problems_report(started.plan, report.failed)
         if problems is not None:

@@ -24,13 +24,14 @@ from bot.services.chats import (
     STATUS_TITLES,
     ChatCard,
     Holder,
+    Release,
 )
 from bot.handlers.onboarding import step_label
 from bot.services.exports import chats_xlsx
 from bot.services.posters import show_code
 from bot.services.uptake import uptake_of
 from bot.services.invitations import PERSON_STATUS_TITLES
-from bot.services.notify import Delivery
+from bot.services.invitations import Delivery
 from bot.services.paging import Page
 from bot.services.phones import format_phone
 from bot.states import ChangeAdmin, ChatList
@@ -261,8 +262,7 @@ async def resend(event: dict, turn: CallbackTurn) -> None:
     elif all(d is Delivery.NONE for d in deliveries):
         await turn.snackbar("Не удалось отправить: ни ВКонтакте, ни SMS не дошли.")
     else:
-        how = {Delivery.VK: "ВКонтакте", Delivery.SMS: "по SMS", Delivery.NONE: "не доставлено"}
-        await turn.snackbar("Отправлено: " + ", ".join(how[d] for d in deliveries))
+        await turn.snackbar("Приглашение отправлено")
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.admin"))
@@ -281,11 +281,21 @@ async def change_admin(message: Message, turn: Turn) -> None:
     phone = await phone_or_ask_again(turn, message.text, keyboard=cancel_keyboard())
     if phone is None:
         return
-    delivery = await turn.services.chats.change_admin(turn.actor, int(turn.data["chat_id"]), phone)
+    delivery, release = await turn.services.chats.change_admin(
+        turn.actor, int(turn.data["chat_id"]), phone
+    )
     await turn.clear_state()
     told = {
-        Delivery.VK: "Ему отправлено сообщение ВКонтакте.",
-        Delivery.SMS: "Ему отправлено SMS со ссылкой.",
+        Delivery.VK: "Ему отправлено приглашение.",
+        Delivery.SMS: "Ему отправлено приглашение.",
         Delivery.NONE: "Сообщить ему пока не удалось — отправьте повторно из карточки чата.",
     }
-    await show_menu(turn, f"Администратор чата — {format_phone(phone)}. {told[delivery]}")
+    released = {
+        Release.REMOVED: " Прежний администратор удалён из чата координации.",
+        Release.NOT_MEMBER: "",
+        Release.FAILED: " Удалить прежнего администратора из чата координации не удалось — "
+        "удалите его там вручную.",
+    }
+    await show_menu(
+        turn, f"Администратор чата — {format_phone(phone)}. {told[delivery]}{released[release]}"
+    )

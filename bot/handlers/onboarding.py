@@ -15,7 +15,7 @@ from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
 from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.services.errors import DomainError
-from bot.services.notify import Delivery
+from bot.services.invitations import Delivery
 from bot.services.onboarding import STEP_COUNT, ChatCheck
 from bot.services.posters import show_code
 from storage.models import Chat, Onboarding, OnboardingStep, Person, Role, RoleGrant
@@ -135,8 +135,9 @@ async def push_current(services: Services, person: Person, lead: str = "") -> bo
 async def start_onboarding(
     services: Services, person: Person, grants: list[RoleGrant], delivery: Delivery
 ) -> None:
-    """After a chat admin was told of a new chat in VK, the first step follows at once."""
-    if delivery is Delivery.VK and any(g.role is Role.CHAT_ADMIN for g in grants):
+    """After a chat admin was told of a new chat in VK, the first step follows at once — once
+    the role is accepted (an offer's «Принять» pushes it then)."""
+    if delivery is Delivery.VK and any(g.role is Role.CHAT_ADMIN and g.accepted for g in grants):
         await push_current(services, person)
 
 

@@ -1,4 +1,5 @@
-"""Anyone may check a poster: its code tells whether it is genuine and gives the current link."""
+"""Anyone may check a poster: its code tells whether it is genuine (then it gives the link) or
+outdated (then it says whom to ask — never the current link)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def verdict_text(found: Verification | None) -> str:
         return f"Объявление настоящее: это официальный чат {place}.\nВступить: {found.current_link}"
     if found.verdict is Verdict.OUTDATED:
         return (
-            f"Объявление выпускал муниципалитет для чата {place}, но ссылка на нём устарела — "
-            f"по ней уже не вступить. Действующая ссылка: {found.current_link}"
+            f"Объявление выпускал муниципалитет для чата {place}, но оно устарело: ссылка на нём "
+            "больше не действует. Новую ссылку спросите у администратора домового чата "
+            "(старшего по дому или подъезду) или возьмите с нового объявления."
         )
     return f"Объявление выпускали для чата {place}, но этот чат больше не действует."
 

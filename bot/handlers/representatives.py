@@ -22,7 +22,7 @@ from bot.services.access import working_municipality
 from bot.services.chat_import import RepresentativeSpec
 from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.services.errors import DomainError
-from bot.services.notify import Delivery
+from bot.services.invitations import Delivery
 from bot.services.phones import format_phone
 from bot.states import AssignRepresentative, ChatList
 from storage.models import RepresentativeKind
@@ -30,9 +30,9 @@ from storage.models import RepresentativeKind
 labeler = BotLabeler()
 
 MAX_ORGANISATION = 200
-TOLD = {
-    Delivery.VK: "ему отправлено сообщение ВКонтакте",
-    Delivery.SMS: "ему отправлено SMS со ссылкой",
+TOLD = {  # VK or SMS alike: whether a phone already uses the bot is nobody's business
+    Delivery.VK: "приглашение отправлено",
+    Delivery.SMS: "приглашение отправлено",
     Delivery.NONE: "сообщить ему пока не удалось — он узнает, когда чаты будут созданы",
 }
 

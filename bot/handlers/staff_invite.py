@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
@@ -17,12 +15,12 @@ from bot.keyboards.common import (
     text_button,
 )
 from bot.runtime.context import Turn
+from bot.runtime.payload import int_arg
 from bot.runtime.rules import Command
 from bot.services.errors import AccessDenied
 from bot.services.phones import extract_phones, format_phone
 from bot.services.staff import InviteStatus
 from bot.states import StaffInvite
-from bot.vk.errors import CannotMessageUser
 
 labeler = BotLabeler()
 
@@ -53,11 +51,7 @@ async def begin(message: Message, turn: Turn) -> None:
 
 @labeler.private_message(StateRule(StaffInvite.MUNICIPALITY), Command("staff.invite.municipality"))
 async def choose_municipality(message: Message, turn: Turn, payload: dict) -> None:
-    municipality_id = payload.get("id")
-    if not isinstance(municipality_id, int):
-        await turn.answer("Выберите муниципалитет кнопкой ниже.")
-        return
-    municipality = await turn.services.staff.municipality_for(turn.actor, municipality_id)
+    municipality = await turn.services.staff.municipality_for(turn.actor, int_arg(payload, "id"))
     await _ask_phones(turn, municipality.id, municipality.name)
 
 
@@ -99,31 +93,17 @@ async def send_invitations(message: Message, turn: Turn) -> None:
         turn.actor, int(data["municipality_id"]), tuple(data["phones"])
     )
     await turn.clear_state()
-    await _tell_already_bound(turn, [o.vk_id for o in outcomes if o.vk_id is not None], data["name"])
-    lines = []
-    for outcome in outcomes:
-        phone = format_phone(outcome.phone)
-        if outcome.status is InviteStatus.INVITED:
-            lines.append(f"• {phone} — приглашение отправлено по SMS")
-        elif outcome.status is InviteStatus.ACTIVE:
-            lines.append(f"• {phone} — уже пользуется ботом, доступ выдан сразу")
-        else:
-            lines.append(f"• {phone} — SMS не отправлено, повторите позже")
+    shown = {
+        InviteStatus.INVITED: "приглашение отправлено",
+        InviteStatus.ALREADY: "уже сотрудник",
+        InviteStatus.NOT_SENT: "приглашение не отправлено, повторите позже",
+    }
+    lines = [f"• {format_phone(o.phone)} — {shown[o.status]}" for o in outcomes]
     await show_menu(
         turn,
-        "Приглашения:\n" + "\n".join(lines) + "\n\nСотрудник откроет ссылку из SMS, напишет "
-        "боту — и получит доступ.",
+        "Приглашения:\n" + "\n".join(lines) + "\n\nКогда сотрудник откроет приглашение, я "
+        "спрошу вас, он ли это, — и после вашего «Да» он получит доступ.",
     )
-
-
-async def _tell_already_bound(turn: Turn, vk_ids: list[int], municipality: str) -> None:
-    for vk_id in vk_ids:
-        with contextlib.suppress(CannotMessageUser):
-            await turn.services.gateway.send(
-                vk_id,
-                f"Вам выдан доступ сотрудника муниципалитета «{municipality}». "
-                "Напишите «Меню», чтобы увидеть действия.",
-            )
 
 
 @labeler.private_message(StateRule(StaffInvite.CONFIRM))

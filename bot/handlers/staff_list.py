@@ -12,6 +12,7 @@ from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
 from bot.services.access import working_municipality
+from bot.services.chats import Release
 from bot.services.invitations import PERSON_STATUS_TITLES, PersonStatus
 from bot.services.paging import Page
 from bot.services.phones import format_phone
@@ -20,6 +21,14 @@ from bot.services.staff import StaffMember
 labeler = BotLabeler()
 
 PAGE_SIZE = 5
+RELEASED = {
+    Release.REMOVED: " Из чата координации он тоже удалён.",
+    Release.NOT_MEMBER: "",
+    Release.FAILED: (
+        " Удалить его из чата координации не удалось: у сообщества нет прав в этом чате — "
+        "удалите его там вручную."
+    ),
+}
 
 
 def _who(member: StaffMember) -> str:
@@ -84,7 +93,11 @@ async def resend(event: dict, turn: CallbackTurn) -> None:
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.remove"))
 async def remove(event: dict, turn: CallbackTurn) -> None:
-    member = await turn.services.staff_directory.remove(turn.actor, int_arg(turn.payload, "id"))
+    member, release = await turn.services.staff_directory.remove(
+        turn.actor, int_arg(turn.payload, "id")
+    )
     await turn.snackbar("Сотрудник удалён")
     text, keyboard = await _screen(turn, 1)
-    await turn.edit(f"{_who(member)} удалён и больше не имеет доступа.\n\n{text}", keyboard)
+    await turn.edit(
+        f"{_who(member)} удалён и больше не имеет доступа.{RELEASED[release]}\n\n{text}", keyboard
+    )

@@ -257,7 +257,7 @@ async def open_list(message: Message, turn: Turn) -> None:
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("tickets.page"))
 async def turn_page(event: dict, turn: CallbackTurn) -> None:
     filter_value = turn.payload.get("f")
-    text, keyboard = await _screen(turn, int_arg(turn.payload, "p") or 1, filter_value if isinstance(filter_value, str) else None)
+    text, keyboard = await _screen(turn, int_arg(turn.payload, "p", 1), filter_value if isinstance(filter_value, str) else None)
     await turn.snackbar()
     if turn.payload.get("new"):  # a filter: a new list
         await turn.answer(text, keyboard=keyboard)

@@ -27,7 +27,8 @@ from bot.services.uptake import UptakeService
 from bot.services.staff import StaffDirectory, StaffService
 from bot.services.stats import StatsService
 from bot.services.tickets import TicketService
-from bot.services.errors import DomainError
+from bot.services.errors import AccessDenied, DomainError
+from bot.states import dialog_of, may_hold
 from bot.vk.gateway import FileTooLarge, PeerResult, VkGateway
 
 
@@ -62,6 +63,15 @@ class Services:
         return True
 
 
+async def held_state(services: Services, actor: Actor, state: StatePeer | None) -> StatePeer | None:
+    """The person's stored dialog state, unless their roles no longer allow it (a role taken
+    away mid-dialog): then it is dropped, and the update is handled as outside any dialog."""
+    if state is None or may_hold(actor.roles, state.state):
+        return state
+    await services.states.delete(actor.vk_id)
+    return None
+
+
 @dataclass
 class Turn:
     """One update's context: who acts, where to answer, their dialog state."""
@@ -90,6 +100,11 @@ class Turn:
             raise DomainError(too_big) from None
 
     async def set_state(self, state: BaseStateGroup, **payload: Any) -> None:
+        """Enter a dialog step — refused (AccessDenied, nothing stored) if the person's roles do
+        not allow the dialog: the one check every dialog passes before its state changes."""
+        if not may_hold(self.actor.roles, state):
+            dialog = dialog_of(state)
+            raise AccessDenied(dialog.refusal) if dialog else AccessDenied()
         await self.services.states.set(self.actor.vk_id, state, **payload)
         self.state = await self.services.states.get(self.actor.vk_id)
 

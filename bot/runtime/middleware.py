@@ -8,7 +8,7 @@ from typing import Any
 from vkbottle import BaseMiddleware
 from vkbottle.tools.mini_types.bot import MessageMin
 
-from bot.runtime.context import CallbackTurn, Turn, Services
+from bot.runtime.context import CallbackTurn, Services, Turn, held_state
 from bot.runtime.payload import parse_payload
 from bot.services.access import Actor, load_actor
 from bot.services.ports import CHAT_PEER_OFFSET
@@ -32,6 +32,7 @@ def context_middlewares(
             else:
                 try:
                     actor = await load_actor(message.from_id)
+                    message.state_peer = await held_state(services, actor, message.state_peer)
                 except Exception:
                     log.exception("cannot load the sender of a message")
                     raise
@@ -45,7 +46,7 @@ def context_middlewares(
             user_id = int(obj.get("user_id", 0))
             try:
                 actor = await load_actor(user_id)
-                state = await services.states.get(user_id)
+                state = await held_state(services, actor, await services.states.get(user_id))
             except Exception:
                 log.exception("cannot load the sender of a callback")
                 raise

@@ -5,7 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot import texts
+from bot.services.errors import DomainError
+
 MAX_PAYLOAD_LENGTH = 255  # VK's own limit for a button payload
+MAX_ID = 2**31 - 1  # ids and page numbers are 32-bit integers in the database
+
+
+class StaleButton(DomainError):
+    """A button whose arguments no button of the bot carries: forged, or from an old version."""
+
+    def __init__(self) -> None:
+        super().__init__(texts.STALE_BUTTON)
 
 
 def parse_payload(raw: object) -> dict[str, Any]:
@@ -26,10 +37,20 @@ def parse_payload(raw: object) -> dict[str, Any]:
     return data
 
 
-def int_arg(payload: dict[str, Any], key: str, default: int = 0) -> int:
-    """An integer argument of a payload; `default` when it is missing or not an integer."""
-    value = payload.get(key)
-    return value if isinstance(value, int) else default
+def int_arg(payload: dict[str, Any], key: str, default: int | None = None) -> int:
+    """An id or page number of a payload (0..MAX_ID); `default` when it is missing.
+
+    Anything else — a string, a boolean (JSON `true` is not id 1), a fraction, a number out of
+    the database's range, or a missing argument without a default — is StaleButton.
+    """
+    if key not in payload:
+        if default is None:
+            raise StaleButton()
+        return default
+    value = payload[key]
+    if type(value) is not int or not 0 <= value <= MAX_ID:
+        raise StaleButton()
+    return value
 
 
 def make_payload(cmd: str, **args: Any) -> str:

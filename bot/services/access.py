@@ -50,6 +50,7 @@ async def municipality_staff(municipality_id: int) -> list[Person]:
     grants = await RoleGrant.filter(
         municipality_id=municipality_id,
         role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF),
+        accepted=True,
         person__vk_id__not_isnull=True,
     ).prefetch_related("person")
     return list({g.person.id: g.person for g in grants}.values())
@@ -95,9 +96,9 @@ async def load_actor(vk_id: int) -> Actor:
     person = await Person.get_or_none(vk_id=vk_id)
     if person is None:
         return Actor(vk_id=vk_id)
-    grants = await RoleGrant.filter(person=person).prefetch_related(
+    grants = await RoleGrant.filter(person=person, accepted=True).prefetch_related(
         "region", "municipality", "municipality__region", "chat"
-    )
+    )  # an offered role works once accepted
     return Actor(vk_id=vk_id, person=person, grants=tuple(grants))
 
 

@@ -8,8 +8,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -17,14 +18,21 @@ from bot.clock import Clock
 from bot.services.access import Actor, municipality_staff, require_municipality
 from bot.services.chat_import import RepresentativeSpec, normalise_title
 from bot.services.errors import DomainError, NotFound
-from bot.services.invitations import InvitationService, PersonStatus, Scope, person_statuses
-from bot.services.notify import Delivery, Notifier
+from bot.services.invitations import (
+    Delivery,
+    InvitationService,
+    PersonStatus,
+    Scope,
+    offer_text,
+    person_statuses,
+)
 from bot.services.paging import Page, paginate
 from bot.services.ports import (
     ChatUnavailable,
     Messenger,
     MessengerError,
     MessengerUnavailable,
+    NotAMember,
     chat_peer,
 )
 from storage.addresses import search_pattern
@@ -33,6 +41,7 @@ from storage.models import (
     HOUSE_KINDS,
     Chat,
     ChatKind,
+    ChatMember,
     ChatStatus,
     ImportBatch,
     ImportStatus,
@@ -45,6 +54,8 @@ from storage.models import (
 
 log = logging.getLogger(__name__)
 
+# Who belongs in a municipality's coordination chat (region admins may join as well).
+COORDINATION_ROLES = (Role.MUNICIPALITY_ADMIN, Role.STAFF, Role.CHAT_ADMIN)
 KIND_TITLES = {ChatKind.HOUSE: "Дом", ChatKind.ENTRANCE: "Подъезд"}
 REPRESENTATIVE_TITLES = {
     RepresentativeKind.UK: "УК",
@@ -88,6 +99,23 @@ class ChatCard:
     representatives: list[Holder]
 
 
+class Release(StrEnum):
+    """What taking a role away did to the person's place in the coordination chat."""
+
+    REMOVED = "removed"
+    NOT_MEMBER = "not_member"  # not in it, or another role keeps them there
+    FAILED = "failed"  # the community could not remove them (rights taken): staff must
+
+
+@dataclass(frozen=True)
+class Admission:
+    """An outsider joined the coordination chat and was removed (and the link reset)."""
+
+    removed: bool  # False: the community could not remove them
+    link: str | None  # the new link (None if VK did not give one)
+    not_joined: list[Person]  # who belongs there and has not joined: the new link is for them
+
+
 @dataclass
 class CreationReport:
     created: list[Chat] = field(default_factory=list)
@@ -104,12 +132,12 @@ class ChatService:
         *,
         messenger: Messenger,
         invitations: InvitationService,
-        notifier: Notifier,
         clock: Clock,
+        community_id: int = 0,
     ) -> None:
         self._messenger = messenger
+        self._community_member = -community_id
         self._invitations = invitations
-        self._notifier = notifier
         self._clock = clock
         self._coordination_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._provisioning: set[int] = set()
@@ -226,18 +254,12 @@ class ChatService:
             chat_id__in=[c.id for c in chats],
             role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE),
             notified_at=None,
-        ).prefetch_related("person", "chat")
+        ).prefetch_related("person", "chat", "municipality", "granted_by")
         by_person: dict[int, list[RoleGrant]] = defaultdict(list)
         for grant in pending:
             by_person[grant.person_id].append(grant)
         for grants in by_person.values():
-            delivery = await self._notifier.tell(
-                grants[0].person,
-                grants[0],
-                vk_text=assignment_text(grants),
-                sms_text=lambda link, g=grants: assignment_sms(g, link),
-                sent_by=sent_by,
-            )
+            delivery = await self._tell(grants, sent_by)
             report.told[grants[0].person_id] = delivery
             if delivery is not Delivery.NONE:
                 await RoleGrant.filter(id__in=[g.id for g in grants]).update(
@@ -245,6 +267,18 @@ class ChatService:
                 )
             if self.on_told is not None:
                 await self.on_told(grants[0].person, grants, delivery)
+
+    async def _tell(self, grants: Sequence[RoleGrant], sent_by: Person | None) -> Delivery:
+        """One person's chat roles: an offer to accept, or (accepted already) a reminder."""
+        offered = not all(g.accepted for g in grants)
+        inviter = sent_by or grants[0].granted_by
+        return await self._invitations.tell(
+            grants[0].person,
+            grants,
+            vk_text=offer_text(grants, inviter) if offered else assignment_text(grants),
+            sms_text=lambda link: assignment_sms(grants, link),
+            sent_by=sent_by,
+        )
 
     async def resume_pending(self) -> CreationReport:
         """Create what was stored but not created, and tell whom not told yet — except chats of
@@ -286,10 +320,85 @@ class ChatService:
                     return None
             return chat if chat.status is ChatStatus.ACTIVE else None
 
+    async def coordinates(self, municipality_id: int, vk_id: int) -> bool:
+        """Whether the VK user holds (accepted) a role that belongs in the municipality's
+        coordination chat: its admin, staff or a chat admin there, or its region's admin."""
+        person = await Person.get_or_none(vk_id=vk_id) if vk_id > 0 else None
+        if person is None:
+            return False
+        municipality = await Municipality.get(id=municipality_id)
+        return await RoleGrant.filter(
+            Q(role__in=COORDINATION_ROLES, municipality_id=municipality_id)
+            | Q(role=Role.REGION_ADMIN, region_id=municipality.region_id),
+            person=person,
+            accepted=True,
+        ).exists()
+
+    async def admit(self, chat: Chat, vk_id: int) -> Admission | None:
+        """Someone joined the coordination chat. An outsider (no staff or chat-admin role in
+        its municipality — a forwarded link, say) is removed, and the link they used is
+        reset; None for whoever belongs there."""
+        if chat.kind is not ChatKind.COORDINATION or chat.vk_chat_id is None:
+            return None
+        if vk_id == self._community_member or await self.coordinates(chat.municipality_id, vk_id):
+            return None
+        if await self._remove(chat, vk_id) is Release.FAILED:
+            return Admission(removed=False, link=None, not_joined=[])
+        link = None
+        try:
+            link = chat.invite_link = await self._messenger.invite_link(chat.peer_id or 0, reset=True)
+            await chat.save(update_fields=["invite_link"])
+        except ChatUnavailable as exc:
+            log.warning("cannot reset the link of coordination chat %s: %s", chat.id, exc)
+        return Admission(removed=True, link=link, not_joined=await self._not_joined(chat))
+
+    async def _not_joined(self, chat: Chat) -> list[Person]:
+        """Who belongs in the coordination chat but is not in it (the new link is for them)."""
+        members = set(
+            await ChatMember.filter(chat=chat, left_at=None).values_list("vk_id", flat=True)
+        )
+        grants = await RoleGrant.filter(
+            municipality_id=chat.municipality_id, role__in=COORDINATION_ROLES, accepted=True,
+            person__vk_id__not_isnull=True,
+        ).prefetch_related("person")
+        people = {g.person.id: g.person for g in grants if g.person.vk_id not in members}
+        return list(people.values())
+
+    async def release(self, person: Person, municipality_id: int) -> Release:
+        """A role in the municipality was taken away: out of its coordination chat too, unless
+        another role keeps the person there."""
+        if person.vk_id is None or await self.coordinates(municipality_id, person.vk_id):
+            return Release.NOT_MEMBER
+        chat = await Chat.get_or_none(
+            municipality_id=municipality_id, kind=ChatKind.COORDINATION, status=ChatStatus.ACTIVE
+        )
+        if chat is None:
+            return Release.NOT_MEMBER
+        return await self._remove(chat, person.vk_id)
+
+    async def _remove(self, chat: Chat, vk_id: int) -> Release:
+        """Remove a member (VK sends no event for the community's own removals: noted here)."""
+        assert chat.vk_chat_id is not None
+        try:
+            await self._messenger.remove_chat_user(chat.vk_chat_id, vk_id)
+        except NotAMember:
+            return Release.NOT_MEMBER
+        except MessengerError as exc:
+            log.warning("cannot remove %s from chat %s: %s", vk_id, chat.id, exc)
+            return Release.FAILED
+        left = await ChatMember.filter(chat=chat, vk_id=vk_id, left_at=None).update(
+            left_at=self._clock.now()
+        )
+        if left:
+            await Chat.filter(id=chat.id, members_count__gt=0).update(
+                members_count=F("members_count") - 1
+            )
+        return Release.REMOVED
+
     async def coordination_links(self, person: Person) -> list[tuple[str, str]]:
         """(municipality name, invite link) of every coordination chat the person belongs to."""
         ids = await RoleGrant.filter(
-            person=person, role__in=(Role.MUNICIPALITY_ADMIN, Role.STAFF, Role.CHAT_ADMIN)
+            person=person, role__in=COORDINATION_ROLES, accepted=True
         ).values_list("municipality_id", flat=True)
         links = []
         for municipality in await Municipality.filter(id__in=set(ids)).order_by("name"):
@@ -403,25 +512,22 @@ class ChatService:
         if chat.status is not ChatStatus.ACTIVE:
             raise DomainError("Чат ещё не создан во ВКонтакте — отправлять пока нечего.")
         grants = await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN).prefetch_related(
-            "person", "chat"
+            "person", "chat", "municipality", "granted_by"
         )
         deliveries = []
         for grant in grants:
-            delivery = await self._notifier.tell(
-                grant.person,
-                grant,
-                vk_text=assignment_text([grant]),
-                sms_text=lambda link, g=grant: assignment_sms([g], link),
-                sent_by=actor.person,
-            )
+            delivery = await self._tell([grant], actor.person)
             deliveries.append(delivery)
             if delivery is not Delivery.NONE:
                 grant.notified_at = self._clock.now()
                 await grant.save(update_fields=["notified_at"])
         return deliveries
 
-    async def change_admin(self, actor: Actor, chat_id: int, phone: str) -> Delivery:
-        """Replace the chat's admin(s) by the owner of `phone` and tell them."""
+    async def change_admin(
+        self, actor: Actor, chat_id: int, phone: str
+    ) -> tuple[Delivery, Release]:
+        """Replace the chat's admin(s) by the owner of `phone` and tell them; the former ones
+        leave the coordination chat unless another role keeps them there."""
         chat = await self.chat_for(actor, chat_id)
         municipality = await Municipality.get(id=chat.municipality_id)
         async with in_transaction():
@@ -431,14 +537,20 @@ class ChatService:
                 scope=Scope(municipality=municipality, chat=chat),
                 invited_by=actor.person,
             )
-            await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN).exclude(id=grant.id).delete()
+            former = RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN).exclude(id=grant.id)
+            people = [g.person for g in await former.prefetch_related("person")]
+            await former.delete()
+        releases = {await self.release(person, municipality.id) for person in people}
+        release = next(
+            (r for r in (Release.FAILED, Release.REMOVED) if r in releases), Release.NOT_MEMBER
+        )
         if chat.status is not ChatStatus.ACTIVE:
-            return Delivery.NONE
+            return Delivery.NONE, release
         grant.notified_at = None
         await grant.save(update_fields=["notified_at"])
         report = CreationReport()
         await self.announce([chat], report, sent_by=actor.person)
-        return report.told.get(grant.person_id, Delivery.NONE)
+        return report.told.get(grant.person_id, Delivery.NONE), release
 
     async def assign_representative(
         self,

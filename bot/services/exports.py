@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.services.chats import KIND_TITLES, REPRESENTATIVE_TITLES, STATUS_TITLES, ChatCard, Holder
 from bot.services.invitations import PERSON_STATUS_TITLES
 from bot.services.phones import format_phone
-from bot.services.sheets import new_sheet, to_bytes
+from bot.services.sheets import append, new_sheet, to_bytes
 from storage.models import RepresentativeKind
 
 CHAT_COLUMNS = (
@@ -25,7 +25,7 @@ WIDTHS = (40, 10, 22, 45, 45, 60, 10, 12, 36)
 
 
 def _holder(holder: Holder) -> str:
-    who = format_phone(holder.person.phone or "") or holder.person.name
+    who = ", ".join(p for p in (holder.person.name, format_phone(holder.person.phone or "")) if p)
     org = f" {holder.grant.organisation}" if holder.grant.organisation else ""
     return f"{who}{org} ({PERSON_STATUS_TITLES[holder.status]})"
 
@@ -44,7 +44,8 @@ def chats_xlsx(cards: Sequence[ChatCard]) -> bytes:
     for card in cards:
         chat = card.chat
         uk = [h for h in card.representatives if h.grant.kind is RepresentativeKind.UK]
-        sheet.append(
+        append(
+            sheet,
             [
                 chat.title,
                 KIND_TITLES.get(chat.kind, ""),

@@ -1,24 +1,37 @@
-"""Invitations: a role for a phone number, and binding that phone to a VK account.
+"""Invitations: a role offered to a phone number, and binding that phone to a VK account.
 
-An invitation is an SMS with a single-use, expiring deep link `vk.me/<community>?ref=<token>`.
-The first message carrying that `ref` binds the writer's VK id to the invited person.
+An invitation is an offer. It reaches the person as an SMS with a single-use, expiring deep link
+`vk.me/<community>?ref=<token>` — or, when they already use the bot, as a message with
+«Принять» and «Отклонить». A link is a bearer token (it can be forwarded), so opening it grants
+nothing by itself:
+
+* staff roles (region and municipality admins, staff): the inviter confirms the VK account
+  that opened the link («это ваш сотрудник?»). An invitation without an inviter in VK — the
+  first municipality admin, invited by `main.py admin add` — is confirmed by a code texted to
+  the invited phone when the link is opened: only the phone's owner receives it;
+* chat roles (chat admins, representatives): the person sees whose invitation it is and the
+  role before accepting, and the inviter is told who accepted.
+
+A grant is effective once its person is bound to a VK id and the grant is `accepted`. Nobody
+inviting a phone learns whether it already uses the bot: either way an invitation is sent.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Awaitable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from tortoise.transactions import in_transaction
 
 from bot.clock import Clock
-from bot.services.access import describe_grant
-from bot.services.errors import DomainError
-from bot.services.phones import normalize_phone
+from bot.services.access import MANAGERS, Actor, describe_grant, require_municipality
+from bot.services.errors import AccessDenied, DomainError
+from bot.services.phones import format_phone, normalize_phone
+from bot.services.ports import Messenger, RecipientUnreachable
 from bot.sms import SmsError, SmsGateway
 from storage.models import (
     Chat,
@@ -34,6 +47,12 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 12  # 16 URL-safe characters
+MAX_TOKEN_LENGTH = 64  # Invitation.token: a longer ref cannot be one of ours
+CODE_DIGITS = 6
+MAX_CODE_ATTEMPTS = 5
+CODE_RESEND_AFTER = timedelta(minutes=2)
+CONFIRMED_BY_INVITER = frozenset({Role.REGION_ADMIN, Role.MUNICIPALITY_ADMIN, Role.STAFF})
+CHAT_ROLES = (Role.CHAT_ADMIN, Role.REPRESENTATIVE)
 
 
 class InvitationNotFound(DomainError):
@@ -58,6 +77,19 @@ class InvitationUsed(DomainError):
         )
 
 
+class InvitationCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Это приглашение отменено. Если это ошибка, попросите того, кто вас пригласил, "
+            "прислать новое."
+        )
+
+
+class NotYourInvitation(AccessDenied):
+    def __init__(self) -> None:
+        super().__init__("Это приглашение открыли с другого аккаунта ВКонтакте.")
+
+
 class PhoneBoundElsewhere(DomainError):
     def __init__(self) -> None:
         super().__init__(
@@ -74,39 +106,65 @@ class SmsNotSent(DomainError):
         )
 
 
+class WrongCode(DomainError):
+    def __init__(self, left: int) -> None:
+        super().__init__(
+            f"Код не подошёл. Проверьте SMS и пришлите код ещё раз (осталось попыток: {left})."
+        )
+
+
+class Delivery(StrEnum):
+    VK = "vk"
+    SMS = "sms"
+    NONE = "none"  # no way to reach them (no VK dialog and the SMS failed)
+
+
 class PersonStatus(StrEnum):
-    ACTIVE = "active"  # bound to a VK account
-    INVITED = "invited"  # a link is out and still valid
-    EXPIRED = "expired"  # the link expired: send it again
+    ACTIVE = "active"  # bound to a VK account and the role accepted
+    INVITED = "invited"  # an invitation is out and still valid
+    AWAITING = "awaiting"  # a VK account opened it: the inviter is to confirm who it is
+    DECLINED = "declined"  # refused (by the person or the inviter): send it again
+    EXPIRED = "expired"  # the invitation expired: send it again
     NOT_INVITED = "not_invited"  # nobody told them yet
 
 
 PERSON_STATUS_TITLES = {
     PersonStatus.ACTIVE: "активен",
     PersonStatus.INVITED: "приглашение отправлено",
+    PersonStatus.AWAITING: "открыл приглашение — ждёт подтверждения",
+    PersonStatus.DECLINED: "приглашение отклонено — отправьте повторно",
     PersonStatus.EXPIRED: "приглашение истекло — отправьте повторно",
     PersonStatus.NOT_INVITED: "ещё не приглашён",
 }
 
 
 async def person_statuses(grants: Sequence[RoleGrant], now: datetime) -> dict[int, PersonStatus]:
-    """For each grant (with its person loaded): bound, invited, expired or not yet invited."""
+    """For each grant (with its person loaded): active, invited, awaiting, declined, expired or
+    not yet invited. «Invited» looks the same whether or not the phone already uses the bot."""
     latest: dict[int, Invitation] = {}
-    pending = [g.id for g in grants if g.person.vk_id is None]
+    pending = [g.id for g in grants if not _effective(g)]
     for invitation in await Invitation.filter(grant_id__in=pending).order_by("id"):
         latest[invitation.grant_id] = invitation
     statuses = {}
     for grant in grants:
         invitation = latest.get(grant.id)
-        if grant.person.vk_id is not None:
+        if _effective(grant):
             statuses[grant.id] = PersonStatus.ACTIVE
         elif invitation is None:
             statuses[grant.id] = PersonStatus.NOT_INVITED
+        elif invitation.declined_at is not None:
+            statuses[grant.id] = PersonStatus.DECLINED
+        elif invitation.opened_by_vk_id is not None and grant.role in CONFIRMED_BY_INVITER:
+            statuses[grant.id] = PersonStatus.AWAITING
         elif invitation.expires_at > now:
             statuses[grant.id] = PersonStatus.INVITED
         else:
             statuses[grant.id] = PersonStatus.EXPIRED
     return statuses
+
+
+def _effective(grant: RoleGrant) -> bool:
+    return grant.accepted and grant.person.vk_id is not None
 
 
 @dataclass(frozen=True)
@@ -119,18 +177,32 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class IssuedInvitation:
+class Binding:
     person: Person
-    grant: RoleGrant
-    invitation: Invitation | None  # None: the person is already bound, the role is effective
-    link: str | None
+    grants: list[RoleGrant]  # every role now in force, with its region, municipality, chat
+    already_bound: bool
+
+
+class Step(StrEnum):
+    OFFER = "offer"  # the person sees whose invitation it is and the roles: «Принять»?
+    INVITER = "inviter"  # the inviter is asked to confirm the VK account
+    CODE = "code"  # a code went to the invited phone: the person is to send it
+    BOUND = "bound"  # done: the roles are in force
 
 
 @dataclass(frozen=True)
-class Binding:
-    person: Person
-    grants: list[RoleGrant]
-    already_bound: bool
+class Opened:
+    """What opening an invitation (its link, or «Принять» on an offer) led to."""
+
+    step: Step
+    invitation: Invitation  # with `person`, `grant` and `created_by` loaded
+    grants: list[RoleGrant]  # the roles on offer, with their region, municipality, chat
+    inviter: Person | None  # whom to ask (INVITER) or to tell who accepted
+    binding: Binding | None = None  # BOUND
+
+    @property
+    def phone(self) -> str:
+        return format_phone(self.invitation.person.phone or "")
 
 
 class InvitationService:
@@ -141,19 +213,24 @@ class InvitationService:
         clock: Clock,
         deep_link: Callable[[str], Awaitable[str]],
         ttl: timedelta,
+        messenger: Messenger | None = None,
+        offer_keyboard: Callable[[int], str] | None = None,
     ) -> None:
         self._sms = sms
         self._clock = clock
         self._deep_link = deep_link
         self._ttl = ttl
+        self._messenger = messenger
+        # The «Принять» / «Отклонить» buttons for an invitation's id (bot/keyboards).
+        self._offer_keyboard = offer_keyboard
+
+    # -- offering ------------------------------------------------------------------------------
 
     async def grant(
         self, *, phone: str, role: Role, scope: Scope, invited_by: Person | None
     ) -> RoleGrant:
-        """Give `role` in `scope` to the owner of `phone` (created if new); nobody is told yet.
-
-        Callers check that `invited_by` may grant this role in this scope.
-        """
+        """Offer `role` in `scope` to the owner of `phone` (created if new); nobody is told
+        yet, and the role works once accepted. Callers check that `invited_by` may grant it."""
         phone = normalize_phone(phone)
         async with in_transaction():
             person, _ = await Person.get_or_create(phone=phone)
@@ -162,7 +239,7 @@ class InvitationService:
         return grant
 
     async def issue(self, grant: RoleGrant, created_by: Person | None) -> tuple[Invitation, str]:
-        """A fresh single-use deep link that binds the grant's person to whoever opens it."""
+        """A fresh single-use invitation for the grant, and its deep link."""
         invitation = await Invitation.create(
             token=secrets.token_urlsafe(TOKEN_BYTES),
             person_id=grant.person_id,
@@ -172,38 +249,38 @@ class InvitationService:
         )
         return invitation, await self._deep_link(invitation.token)
 
-    async def invite(
-        self, *, phone: str, role: Role, scope: Scope, invited_by: Person | None
-    ) -> IssuedInvitation:
-        """Grant the role and, unless the person is already bound, text them a link."""
-        grant = await self.grant(phone=phone, role=role, scope=scope, invited_by=invited_by)
-        person = grant.person
-        if person.vk_id is not None:
-            return IssuedInvitation(person, grant, None, None)
-        invitation, link = await self.issue(grant, invited_by)
-        await self.text_invitation(person.phone or "", grant, link)
-        return IssuedInvitation(person, grant, invitation, link)
-
-    async def resend(self, invitation: Invitation) -> IssuedInvitation:
-        """A fresh token and SMS for a pending invitation (the old link stops working)."""
-        await invitation.fetch_related("person", "grant")
-        invitation.token = secrets.token_urlsafe(TOKEN_BYTES)
-        invitation.expires_at = self._clock.now() + self._ttl
-        await invitation.save(update_fields=["token", "expires_at"])
-        link = await self._deep_link(invitation.token)
-        await self.text_invitation(invitation.person.phone or "", invitation.grant, link)
-        return IssuedInvitation(invitation.person, invitation.grant, invitation, link)
-
-    async def text_invitation(self, phone: str, grant: RoleGrant | None, link: str) -> None:
-        what = ""
-        if grant is not None:
-            await grant.fetch_related("region", "municipality", "chat")
-            what = f" как {describe_grant(grant)}"
-        await self.text(
-            phone,
-            f"Домовые чаты: вас пригласили{what}. "
-            f"Откройте ссылку и отправьте сообщение боту: {link}",
-        )
+    async def tell(
+        self,
+        person: Person,
+        grants: Sequence[RoleGrant],
+        *,
+        vk_text: str,
+        sms_text: Callable[[str], str],
+        sent_by: Person | None,
+    ) -> Delivery:
+        """Tell the person of `grants` (all of one person): in VK when the community may write
+        to them — with «Принять» while a grant still waits for acceptance — otherwise by SMS
+        with a deep link."""
+        offer = not all(g.accepted for g in grants)
+        issued: tuple[Invitation, str] | None = None
+        if person.vk_id is not None and self._messenger is not None:
+            keyboard = None
+            if offer:
+                issued = await self.issue(grants[0], sent_by)
+                keyboard = self._offer_keyboard(issued[0].id) if self._offer_keyboard else None
+            try:
+                await self._messenger.send(person.vk_id, vk_text, keyboard=keyboard)
+                return Delivery.VK
+            except RecipientUnreachable:
+                log.info("person %s cannot be written to in VK; texting them", person.id)
+        if not person.phone:
+            return Delivery.NONE
+        _, link = issued or await self.issue(grants[0], sent_by)
+        try:
+            await self.text(person.phone, sms_text(link))
+        except SmsNotSent:
+            return Delivery.NONE
+        return Delivery.SMS
 
     async def text(self, phone: str, text: str) -> None:
         try:
@@ -212,30 +289,202 @@ class InvitationService:
             log.warning("SMS to %s failed: %s", phone, exc)
             raise SmsNotSent(phone) from exc
 
-    async def accept(self, *, vk_id: int, token: str, name: str = "") -> Binding:
-        """Bind the VK user to the invited person; single use, refused once expired."""
-        invitation = await Invitation.get_or_none(token=token.strip()).prefetch_related("person")
+    # -- the invited person's side -------------------------------------------------------------
+
+    async def open(self, *, vk_id: int, token: str, name: str = "") -> Opened:
+        """Someone wrote to the bot with an invitation's ref: what happens next."""
+        token = token.strip()
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise InvitationNotFound()
+        invitation = await Invitation.get_or_none(token=token)
         if invitation is None:
             raise InvitationNotFound()
-        if invitation.used_at is not None:
-            if invitation.used_by_vk_id == vk_id:
-                person = await Person.get(vk_id=vk_id)
-                return Binding(person, await _grants(person), already_bound=True)
-            raise InvitationUsed()
-        now = self._clock.now()
-        if invitation.expires_at <= now:
-            raise InvitationExpired()
-        invited: Person = invitation.person
-        if invited.vk_id is not None and invited.vk_id != vk_id:
+        if invitation.used_at is not None and invitation.used_by_vk_id == vk_id:
+            person = await Person.get(vk_id=vk_id)
+            binding = Binding(person, await _grants(person), already_bound=True)
+            return await self._opened(Step.BOUND, invitation, binding=binding)
+        return await self._open(invitation, vk_id, name)
+
+    async def accept(self, *, vk_id: int, invitation_id: int, name: str = "") -> Opened:
+        """«Принять» on an offer: chat roles are in force at once; staff roles go on to the
+        inviter's confirmation (or the texted code)."""
+        invitation = await self._pending(invitation_id)
+        person = await Person.get(id=invitation.person_id)
+        if vk_id not in (invitation.opened_by_vk_id, person.vk_id):
+            raise NotYourInvitation()
+        grant = await _grant_of(invitation)
+        if grant is not None and grant.role in CONFIRMED_BY_INVITER:
+            return await self._open(invitation, vk_id, name)
+        offered = await self._opened(Step.OFFER, invitation)
+        async with in_transaction():
+            await self._claim(invitation, vk_id)
+            bound = await _bind(person, vk_id, name or invitation.opened_by_name, self._clock.now())
+            await RoleGrant.filter(person=bound, role__in=CHAT_ROLES, accepted=False).update(
+                accepted=True
+            )
+        binding = Binding(bound, await _grants(bound), already_bound=False)
+        return replace(offered, step=Step.BOUND, binding=binding)
+
+    async def decline(self, *, vk_id: int, invitation_id: int) -> Opened:
+        """«Отклонить»: the invitation is cancelled; the roles stay offered (to resend)."""
+        invitation = await self._pending(invitation_id)
+        person = await Person.get(id=invitation.person_id)
+        if vk_id not in (invitation.opened_by_vk_id, person.vk_id):
+            raise NotYourInvitation()
+        opened = await self._opened(Step.OFFER, invitation)
+        await self._cancel(invitation)
+        return opened
+
+    async def enter_code(self, *, vk_id: int, invitation_id: int, code: str) -> Binding:
+        """The code texted to the invited phone, as the person who opened the link typed it."""
+        invitation = await self._pending(invitation_id)
+        if invitation.opened_by_vk_id != vk_id or invitation.code is None:
+            raise NotYourInvitation()
+        typed = "".join(ch for ch in code if ch.isdigit())
+        if not secrets.compare_digest(typed, invitation.code):
+            invitation.code_attempts += 1
+            await invitation.save(update_fields=["code_attempts"])
+            left = MAX_CODE_ATTEMPTS - invitation.code_attempts
+            if left <= 0:
+                await self._cancel(invitation)
+                raise InvitationCancelled()
+            raise WrongCode(left)
+        return await self._bind_opener(invitation)
+
+    # -- the inviter's side --------------------------------------------------------------------
+
+    async def confirm(self, actor: Actor, invitation_id: int, vk_id: int) -> Opened:
+        """The inviter says the VK account `vk_id` that opened the invitation is theirs."""
+        invitation = await self._awaiting_inviter(actor, invitation_id, vk_id)
+        asked = await self._opened(Step.INVITER, invitation)
+        binding = await self._bind_opener(invitation)
+        return replace(asked, step=Step.BOUND, binding=binding)
+
+    async def reject(self, actor: Actor, invitation_id: int, vk_id: int) -> Opened:
+        """The inviter does not know that account: the link stops working."""
+        invitation = await self._awaiting_inviter(actor, invitation_id, vk_id)
+        opened = await self._opened(Step.INVITER, invitation)
+        await self._cancel(invitation)
+        return opened
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    async def _open(self, invitation: Invitation, vk_id: int, name: str) -> Opened:
+        _check_pending(invitation, self._clock.now(), opening=True)
+        person = await Person.get(id=invitation.person_id)
+        if person.vk_id is not None and person.vk_id != vk_id:
+            raise PhoneBoundElsewhere()
+        opened_before = invitation.opened_at
+        invitation.opened_by_vk_id = vk_id
+        invitation.opened_by_name = (name or invitation.opened_by_name)[:200]
+        invitation.opened_at = self._clock.now()
+        fields = ["opened_by_vk_id", "opened_by_name", "opened_at"]
+        grant = await _grant_of(invitation)
+        if grant is None or grant.role not in CONFIRMED_BY_INVITER:
+            await invitation.save(update_fields=fields)
+            return await self._opened(Step.OFFER, invitation)
+        inviter = await Person.get_or_none(id=invitation.created_by_id or 0)
+        if inviter is not None and inviter.vk_id is not None:
+            await invitation.save(update_fields=fields)
+            return await self._opened(Step.INVITER, invitation)
+        # Nobody in VK can vouch for this account: only the phone's owner gets the code (again
+        # only after a pause, so that a forwarded link cannot flood the phone with SMS).
+        texted_recently = invitation.code is not None and opened_before is not None and (
+            self._clock.now() - opened_before < CODE_RESEND_AFTER
+        )
+        if texted_recently:
+            await invitation.save(update_fields=fields)
+            return await self._opened(Step.CODE, invitation)
+        invitation.code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        await invitation.save(update_fields=[*fields, "code"])
+        await self.text(
+            person.phone or "",
+            f"Домовые чаты: код подтверждения {invitation.code}. Никому его не сообщайте: "
+            "он нужен только вам, чтобы войти в бота.",
+        )
+        return await self._opened(Step.CODE, invitation)
+
+    async def _bind_opener(self, invitation: Invitation) -> Binding:
+        vk_id = invitation.opened_by_vk_id
+        assert vk_id is not None
+        person = await Person.get(id=invitation.person_id)
+        if person.vk_id is not None and person.vk_id != vk_id:
             raise PhoneBoundElsewhere()
         async with in_transaction():
-            claimed = await Invitation.filter(id=invitation.id, used_at=None).update(
-                used_at=now, used_by_vk_id=vk_id
+            await self._claim(invitation, vk_id)
+            bound = await _bind(person, vk_id, invitation.opened_by_name, self._clock.now())
+            await RoleGrant.filter(id=invitation.grant_id).update(accepted=True)
+        return Binding(bound, await _grants(bound), already_bound=False)
+
+    async def _claim(self, invitation: Invitation, vk_id: int) -> None:
+        claimed = await Invitation.filter(id=invitation.id, used_at=None, declined_at=None).update(
+            used_at=self._clock.now(), used_by_vk_id=vk_id
+        )
+        if not claimed:  # a second press, or someone else a moment ago
+            raise InvitationUsed()
+
+    async def _cancel(self, invitation: Invitation) -> None:
+        await Invitation.filter(id=invitation.id, used_at=None).update(
+            declined_at=self._clock.now(), code=None
+        )
+
+    async def _pending(self, invitation_id: int) -> Invitation:
+        invitation = await Invitation.get_or_none(id=invitation_id)
+        if invitation is None:
+            raise InvitationNotFound()
+        _check_pending(invitation, self._clock.now(), opening=False)
+        return invitation
+
+    async def _awaiting_inviter(self, actor: Actor, invitation_id: int, vk_id: int) -> Invitation:
+        invitation = await self._pending(invitation_id)
+        grant = await _grant_of(invitation)
+        if (
+            actor.person is None
+            or invitation.created_by_id != actor.person.id
+            or invitation.opened_by_vk_id != vk_id
+            or grant is None
+            or grant.role not in CONFIRMED_BY_INVITER
+        ):
+            raise AccessDenied("Это подтверждение уже не действует.")
+        if grant.municipality_id is not None:  # the inviter still manages that municipality
+            await require_municipality(actor, grant.municipality_id, MANAGERS)
+        return invitation
+
+    async def _opened(
+        self, step: Step, invitation: Invitation, *, binding: Binding | None = None
+    ) -> Opened:
+        await invitation.fetch_related("person", "grant", "created_by")
+        grant: RoleGrant | None = invitation.grant
+        if grant is not None and grant.role in CONFIRMED_BY_INVITER:
+            grants = [grant]
+        else:
+            grants = list(
+                await RoleGrant.filter(
+                    person_id=invitation.person_id, role__in=CHAT_ROLES, accepted=False
+                ).order_by("id")
             )
-            if not claimed:  # someone used it a moment ago
-                raise InvitationUsed()
-            person = await _bind(invited, vk_id, name, now)
-        return Binding(person, await _grants(person), already_bound=False)
+            if not grants and grant is not None:
+                grants = [grant]
+        for offered in grants:
+            await offered.fetch_related("region", "municipality", "chat", "granted_by")
+        inviter = invitation.created_by
+        if inviter is None and grant is not None:
+            await grant.fetch_related("granted_by")
+            inviter = grant.granted_by
+        return Opened(step, invitation, grants, inviter, binding)
+
+
+async def _grant_of(invitation: Invitation) -> RoleGrant | None:
+    return await RoleGrant.get_or_none(id=invitation.grant_id) if invitation.grant_id else None
+
+
+def _check_pending(invitation: Invitation, now: datetime, *, opening: bool) -> None:
+    if invitation.used_at is not None:
+        raise InvitationUsed()
+    if invitation.declined_at is not None:
+        raise InvitationCancelled()
+    if opening and invitation.expires_at <= now:
+        raise InvitationExpired()
 
 
 async def _grant(
@@ -251,7 +500,11 @@ async def _grant(
     grant = await RoleGrant.filter(**fields).first()
     if grant is None:
         grant = await RoleGrant.create(
-            **fields, kind=scope.kind, organisation=scope.organisation, granted_by=invited_by
+            **fields,
+            kind=scope.kind,
+            organisation=scope.organisation,
+            granted_by=invited_by,
+            accepted=False,
         )
     return grant
 
@@ -278,6 +531,42 @@ async def _bind(invited: Person, vk_id: int, name: str, now: datetime) -> Person
 
 
 async def _grants(person: Person) -> list[RoleGrant]:
-    return await RoleGrant.filter(person=person).prefetch_related(
+    return await RoleGrant.filter(person=person, accepted=True).prefetch_related(
         "region", "municipality", "chat"
     )
+
+
+def offered_roles(grants: Sequence[RoleGrant]) -> str:
+    """«• сотрудник муниципалитета — Демо-город» lines (grants with scopes loaded)."""
+    return "\n".join(f"• {describe_grant(g)}" for g in grants)
+
+
+def person_name(person: Person) -> str:
+    return person.name or format_phone(person.phone or "") or "без имени"
+
+
+def _place(grant: RoleGrant) -> str:
+    if grant.municipality is not None:
+        return f"муниципалитет «{grant.municipality.name}»"
+    return f"регион «{grant.region.name}»" if grant.region is not None else ""
+
+
+def offer_text(grants: Sequence[RoleGrant], inviter: Person | None) -> str:
+    """Whose invitation it is and the roles: what the person reads before «Принять»."""
+    place = _place(grants[0])
+    if inviter is not None:
+        lead = f"«{person_name(inviter)}» ({place}) приглашает вас:" if place else (
+            f"«{person_name(inviter)}» приглашает вас:"
+        )
+    else:
+        lead = f"Вас приглашают ({place}):" if place else "Вас приглашают:"
+    return (
+        f"{lead}\n{offered_roles(grants)}\n\nНажмите «Принять», если ждали это приглашение, "
+        "или «Отклонить», если не знаете, о чём речь."
+    )
+
+
+def opener_text(invitation: Invitation) -> str:
+    """«Захар Иванов» (vk.com/id1000066): the account that opened an invitation."""
+    name = invitation.opened_by_name or "без имени"
+    return f"«{name}» (vk.com/id{invitation.opened_by_vk_id})"

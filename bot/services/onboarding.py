@@ -46,7 +46,7 @@ class OnboardingService:
     async def begin(self, person: Person) -> Onboarding | None:
         """An onboarding for every active chat the person administers; the current one."""
         grants = await RoleGrant.filter(
-            person=person, role=Role.CHAT_ADMIN, chat__status=ChatStatus.ACTIVE
+            person=person, role=Role.CHAT_ADMIN, accepted=True, chat__status=ChatStatus.ACTIVE
         )
         for grant in grants:
             await Onboarding.get_or_create(
@@ -56,9 +56,9 @@ class OnboardingService:
 
     async def current(self, person: Person) -> Onboarding | None:
         """The first unfinished onboarding of a chat the person still administers."""
-        chat_ids = await RoleGrant.filter(person=person, role=Role.CHAT_ADMIN).values_list(
-            "chat_id", flat=True
-        )
+        chat_ids = await RoleGrant.filter(
+            person=person, role=Role.CHAT_ADMIN, accepted=True
+        ).values_list("chat_id", flat=True)
         return (
             await Onboarding.filter(person=person, chat_id__in=list(chat_ids), completed_at=None)
             .order_by("id")
@@ -67,9 +67,9 @@ class OnboardingService:
         )
 
     async def all_of(self, person: Person) -> list[Onboarding]:
-        chat_ids = await RoleGrant.filter(person=person, role=Role.CHAT_ADMIN).values_list(
-            "chat_id", flat=True
-        )
+        chat_ids = await RoleGrant.filter(
+            person=person, role=Role.CHAT_ADMIN, accepted=True
+        ).values_list("chat_id", flat=True)
         return await Onboarding.filter(person=person, chat_id__in=list(chat_ids)).order_by(
             "id"
         ).prefetch_related("chat")
@@ -79,7 +79,7 @@ class OnboardingService:
             raise NotFound("Инструкция доступна администраторам чатов.")
         onboarding = await Onboarding.get_or_none(id=onboarding_id, person=actor.person).prefetch_related("chat")
         if onboarding is None or not await RoleGrant.exists(
-            person=actor.person, role=Role.CHAT_ADMIN, chat_id=onboarding.chat_id
+            person=actor.person, role=Role.CHAT_ADMIN, accepted=True, chat_id=onboarding.chat_id
         ):
             raise NotFound("Эта инструкция вам больше не нужна: вы не администратор этого чата.")
         return onboarding

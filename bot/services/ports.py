@@ -32,6 +32,10 @@ class ChatUnavailable(MessengerError):
     """The community has lost the chat: removed from it, no rights, deleted or disabled."""
 
 
+class NotAMember(MessengerError):
+    """The person is not (or no longer) in the chat."""
+
+
 class Delivered(Protocol):
     """One recipient's result of a message sent to many."""
 

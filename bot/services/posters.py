@@ -54,7 +54,7 @@ class Verification:
     verdict: Verdict
     chat: Chat
     municipality: Municipality
-    current_link: str | None
+    current_link: str | None  # only for a genuine poster: an outdated one was misused, maybe
 
 
 class PosterService:
@@ -96,8 +96,11 @@ class PosterService:
         municipality = await Municipality.get(id=chat.municipality_id)
         if chat.status is not ChatStatus.ACTIVE or not chat.invite_link:
             return Verification(Verdict.CLOSED, chat, municipality, None)
-        verdict = Verdict.GENUINE if poster.invite_link == chat.invite_link else Verdict.OUTDATED
-        return Verification(verdict, chat, municipality, chat.invite_link)
+        if poster.invite_link != chat.invite_link:
+            # The link was changed, often because posters were misused: the old code must not
+            # lead to the new link.
+            return Verification(Verdict.OUTDATED, chat, municipality, None)
+        return Verification(Verdict.GENUINE, chat, municipality, chat.invite_link)
 
     async def archive(self, actor: Actor, municipality_id: int) -> tuple[int, bytes]:
         """A ZIP with the poster of every active house chat of the municipality."""

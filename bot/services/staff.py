@@ -1,4 +1,5 @@
-"""Municipal staff: who may invite them, and inviting them by phone."""
+"""Municipal staff: who may invite them, inviting them by phone (and the first municipality
+admin, from the command line), the staff list, resending invitations, removing people."""
 
 from __future__ import annotations
 
@@ -6,30 +7,38 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.services.access import MANAGERS, Actor, municipalities_of, require_municipality
+from bot.services.access import (
+    MANAGERS,
+    Actor,
+    describe_grant,
+    municipalities_of,
+    require_municipality,
+)
 from bot.services.errors import AccessDenied, DomainError, NotFound
 from bot.services.invitations import (
+    Delivery,
     InvitationService,
     PersonStatus,
     Scope,
-    SmsNotSent,
+    offer_text,
     person_statuses,
 )
+from bot.services.chats import ChatService, Release
 from bot.services.paging import Page, paginate
+from bot.services.phones import format_phone
 from storage.models import Invitation, Municipality, Person, Role, RoleGrant
 
 
 class InviteStatus(StrEnum):
-    INVITED = "invited"  # SMS with a link sent
-    ACTIVE = "active"  # already has a VK account bound: the role works right away
-    SMS_FAILED = "sms_failed"
+    INVITED = "invited"  # an invitation is out (SMS, or VK for someone using the bot: alike)
+    ALREADY = "already"  # already on the staff (the inviter's own list shows them)
+    NOT_SENT = "not_sent"  # neither VK nor SMS reached them
 
 
 @dataclass(frozen=True)
 class InviteOutcome:
     phone: str
     status: InviteStatus
-    vk_id: int | None = None
 
 
 class StaffService:
@@ -49,24 +58,48 @@ class StaffService:
     async def invite(
         self, actor: Actor, municipality_id: int, phones: tuple[str, ...]
     ) -> list[InviteOutcome]:
+        """Offer the staff role to each phone; whoever opens an invitation is confirmed by the
+        inviter before the role works."""
         municipality = await self.municipality_for(actor, municipality_id)
         outcomes = []
         for phone in phones:
-            try:
-                issued = await self._invitations.invite(
-                    phone=phone,
-                    role=Role.STAFF,
-                    scope=Scope(municipality=municipality),
-                    invited_by=actor.person,
-                )
-            except SmsNotSent:
-                outcomes.append(InviteOutcome(phone, InviteStatus.SMS_FAILED))
+            grant = await self._invitations.grant(
+                phone=phone, role=Role.STAFF, scope=Scope(municipality=municipality),
+                invited_by=actor.person,
+            )
+            if grant.accepted and grant.person.vk_id is not None:
+                outcomes.append(InviteOutcome(phone, InviteStatus.ALREADY))
                 continue
-            if issued.invitation is None:
-                outcomes.append(InviteOutcome(phone, InviteStatus.ACTIVE, issued.person.vk_id))
-            else:
-                outcomes.append(InviteOutcome(phone, InviteStatus.INVITED))
+            delivery = await offer(self._invitations, grant, actor.person)
+            status = InviteStatus.NOT_SENT if delivery is Delivery.NONE else InviteStatus.INVITED
+            outcomes.append(InviteOutcome(phone, status))
         return outcomes
+
+    async def invite_admin(self, phone: str, role: Role, scope: Scope) -> Delivery:
+        """The first admin of a municipality (or a region), from the command line: nobody in
+        VK can vouch for whoever opens the link, so a code texted to the phone confirms them."""
+        grant = await self._invitations.grant(phone=phone, role=role, scope=scope, invited_by=None)
+        if grant.accepted and grant.person.vk_id is not None:
+            await grant.fetch_related("region", "municipality")
+            raise DomainError(
+                f"{format_phone(grant.person.phone or phone)} уже {describe_grant(grant)}."
+            )
+        return await offer(self._invitations, grant, None)
+
+
+async def offer(invitations: InvitationService, grant: RoleGrant, by: Person | None) -> Delivery:
+    """Tell the grant's person of a staff role: «Принять» in VK, or an SMS with a link."""
+    await grant.fetch_related("region", "municipality")
+    return await invitations.tell(
+        grant.person,
+        [grant],
+        vk_text=offer_text([grant], by),
+        sms_text=lambda link: (
+            f"Домовые чаты: вас пригласили как {describe_grant(grant)}. "
+            f"Откройте ссылку и отправьте сообщение боту: {link}"
+        ),
+        sent_by=by,
+    )
 
 
 @dataclass(frozen=True)
@@ -79,9 +112,10 @@ class StaffMember:
 class StaffDirectory:
     """The staff list of a municipality: statuses, resending invitations, removing people."""
 
-    def __init__(self, invitations: InvitationService, clock: Clock) -> None:
+    def __init__(self, invitations: InvitationService, clock: Clock, chats: ChatService) -> None:
         self._invitations = invitations
         self._clock = clock
+        self._chats = chats
 
     async def page(
         self, actor: Actor, municipality_id: int, *, number: int, size: int
@@ -108,13 +142,16 @@ class StaffDirectory:
         member = await self.member(actor, grant_id)
         if member.status is PersonStatus.ACTIVE:
             raise DomainError("Сотрудник уже подключён — приглашение не нужно.")
-        _, link = await self._invitations.issue(member.grant, actor.person)
-        await self._invitations.text_invitation(member.person.phone or "", member.grant, link)
+        if await offer(self._invitations, member.grant, actor.person) is Delivery.NONE:
+            raise DomainError("Не удалось отправить приглашение: ни ВКонтакте, ни SMS не дошли.")
         return await self.member(actor, grant_id)
 
-    async def remove(self, actor: Actor, grant_id: int) -> StaffMember:
-        """Take the staff role away; they lose access with their very next message."""
+    async def remove(self, actor: Actor, grant_id: int) -> tuple[StaffMember, Release]:
+        """Take the staff role away: they lose access with their very next message, and leave
+        the coordination chat the role gave them (unless another role keeps them there)."""
         member = await self.member(actor, grant_id)
         await Invitation.filter(grant=member.grant, used_at=None).delete()
         await member.grant.delete()
-        return member
+        municipality_id = member.grant.municipality_id
+        assert municipality_id is not None
+        return member, await self._chats.release(member.person, municipality_id)

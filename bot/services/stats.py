@@ -32,7 +32,7 @@ from bot.services.access import Actor, require_municipality
 from bot.services.chats import STATUS_TITLES
 from bot.services.errors import NotFound
 from bot.services.onboarding import STEP_COUNT
-from bot.services.sheets import bold, new_sheet, to_bytes
+from bot.services.sheets import BOLD, append, cell, new_sheet, to_bytes
 from bot.services.tickets import ANSWERED_STATUSES, OPEN_STATUSES
 from bot.services.uptake import Uptake, uptake_of
 from storage.models import (
@@ -472,7 +472,8 @@ def summary_xlsx(summary: Summary) -> bytes:
     book, sheet = new_sheet("Статистика", XLSX_COLUMNS, XLSX_WIDTHS)
     for f in summary.chats:
         chat = f.chat
-        sheet.append(
+        append(
+            sheet,
             [
                 chat.title, STATUS_TITLES[chat.status], chat.members_count, chat.flats,
                 uptake_of(chat).percent, f.messages, f.authors, f.joins, f.leaves,
@@ -485,5 +486,5 @@ def summary_xlsx(summary: Summary) -> bytes:
         sum(f.authors for f in summary.chats), summary.joins, summary.leaves,
         summary.open_tickets, summary.overdue_tickets, "",
     ]
-    sheet.append([bold(sheet, value) for value in totals])
+    append(sheet, [cell(sheet, value, font=BOLD) for value in totals])
     return to_bytes(book)

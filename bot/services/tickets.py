@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from bot.clock import Clock
 from bot.services.access import Actor, municipality_staff, require_municipality
 from bot.services.errors import AccessDenied, DomainError, NotFound
-from bot.services.invitations import InvitationService, Scope, SmsNotSent
+from bot.services.invitations import InvitationService, Scope, SmsNotSent, offer_text
 from bot.services.paging import Page, paginate
 from bot.services.schedule import add_working_days
 from storage.models import (
@@ -189,6 +189,14 @@ class TicketService:
         if actor.person is None or ticket.representative_id != actor.person.id:
             raise AccessDenied("Это обращение адресовано другому представителю.")
         if not any(g.chat_id == ticket.chat_id for g in actor.grants_of(Role.REPRESENTATIVE)):
+            if await RoleGrant.exists(
+                person=actor.person, chat_id=ticket.chat_id, role=Role.REPRESENTATIVE,
+                accepted=False,
+            ):
+                raise AccessDenied(
+                    "Сначала примите приглашение представителем этого чата — кнопка «Принять» "
+                    "в сообщении о нём."
+                )
             raise AccessDenied("Вы больше не представитель в этом чате.")
         return ticket
 
@@ -326,6 +334,13 @@ class TicketService:
             ),
             invited_by=actor.person,
         )
+        if not grant.accepted and grant.person.vk_id is not None:  # an offer comes first
+            await grant.fetch_related("municipality", "chat")
+            await self._invitations.tell(
+                grant.person, [grant], vk_text=offer_text([grant], actor.person),
+                sms_text=lambda link: f"Домовые чаты: откройте ссылку и напишите боту: {link}",
+                sent_by=actor.person,
+            )
         ticket.representative_id = grant.person_id
         ticket.notice_cmid = None
         ticket.reminded_at = None

@@ -110,7 +110,7 @@ class UptakeService:
                 continue
             admins = [
                 g.person
-                for g in await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN).prefetch_related("person")
+                for g in await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN, accepted=True).prefetch_related("person")
                 if g.person.vk_id is not None
             ]
             due.append(DailySummary(chat, admins, joined, uptake_of(chat)))

@@ -10,6 +10,7 @@ from bot.services.ports import (
     ChatUnavailable,
     MessengerError,
     MessengerUnavailable,
+    NotAMember,
     RecipientUnreachable,
 )
 
@@ -69,7 +70,7 @@ class ChatNotFound(VkPermanentError, ChatUnavailable):
     code = 927
 
 
-class UserNotInChat(VkPermanentError):
+class UserNotInChat(VkPermanentError, NotAMember):
     code = 935
 
 

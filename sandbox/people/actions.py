@@ -79,6 +79,20 @@ def press(
     return {key: action.get(key) for key in ("app_id", "owner_id", "hash")}
 
 
+def forge_callback(
+    world: World, person: Person, peer_id: int, payload: str, cmid: int | None
+) -> str:
+    """A `message_event` with any payload, as a modified client can send one: no button of the
+    community has to carry it (the bot must treat callback payloads as untrusted input)."""
+    peer = writable_peer(world, person, peer_id)
+    try:
+        json.loads(payload)
+    except ValueError:
+        raise bad_request("payload — не JSON") from None
+    with world.transaction():
+        return _callback(world, person, peer, {"payload": payload}, cmid)
+
+
 def _find_button(
     world: World, peer: PersonPeer, label: str, cmid: int | None
 ) -> tuple[dict[str, Any], int | None, bool]:

@@ -36,6 +36,7 @@ class PeopleRoutes:
         router.add_patch(base + "/{id}", self.patch)
         router.add_post(base + "/{id}/send", self.send)
         router.add_post(base + "/{id}/press", self.press)
+        router.add_post(base + "/{id}/callback", self.callback)
         router.add_post(base + "/{id}/upload", self.upload)
         router.add_post(base + "/{id}/open", self.open)
         router.add_post(base + "/{id}/leave", self.leave)
@@ -99,6 +100,18 @@ class PeopleRoutes:
             body.integer("conversation_message_id"),
         )
         return json_response(result)
+
+    async def callback(self, request: web.Request) -> web.Response:
+        person = self._person(request)
+        body = await Body.read(request)
+        payload = _payload(body)
+        if payload is None:
+            raise bad_request("Нужен payload")
+        event_id = actions.forge_callback(
+            self.world, person, body.required_integer("peer_id"), payload,
+            body.integer("conversation_message_id"),
+        )
+        return json_response({"event_id": event_id})
 
     async def upload(self, request: web.Request) -> web.Response:
         person = self._person(request)

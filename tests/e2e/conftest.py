@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -17,12 +18,19 @@ from tests.e2e.steps import bind_by_sms
 from tests.harness import Person, Stack, bot_settings, sandbox_config
 
 
-@pytest.fixture
-async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
-    sandbox = Sandbox(sandbox_config(tmp_path))
+@contextlib.asynccontextmanager
+async def running_stack(
+    database_url: str, tmp_path: Path, *, rate_limit: int | None = None
+) -> AsyncIterator[Stack]:
+    """The sandbox and the bot; `rate_limit` (calls a second) replaces VK's 20 on both sides."""
+    limits = {} if rate_limit is None else {"rate_limit": rate_limit}
+    sandbox = Sandbox(sandbox_config(tmp_path, **limits))
     await sandbox.start()
     http = aiohttp.ClientSession(base_url=sandbox.base_url)
-    running = Stack(sandbox, bot_settings(database_url, sandbox, tmp_path), http)
+    settings = bot_settings(database_url, sandbox, tmp_path)
+    if rate_limit is not None:
+        settings = settings.model_copy(update={"vk_rate_limit": rate_limit})
+    running = Stack(sandbox, settings, http)
     try:
         await running.start_bot()
         yield running
@@ -32,8 +40,15 @@ async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
         await sandbox.stop()
 
 
+@pytest.fixture
+async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+    async with running_stack(database_url, tmp_path) as running:
+        yield running
+
+
 async def bind_admin(stack: Stack, person: Person, municipality: str = "Демо-город") -> None:
-    """The first admin, as `python main.py admin add` makes them: SMS link, open, write."""
+    """The first admin, as `python main.py admin add` makes them: SMS link, open, write, send
+    the code texted to the phone."""
     assert stack.app is not None
     await invite_admin(
         stack.app.services, phone=person.phone, municipality=municipality, region="Демо-регион"
@@ -49,11 +64,13 @@ async def admin(stack: Stack) -> Person:
 
 
 async def bind_staff(stack: Stack, admin: Person, person: Person) -> None:
-    """An admin invites `person` as staff; they open the SMS link and write."""
+    """An admin invites `person` as staff; they open the SMS link and write; the admin
+    confirms it is them («Ссылку открыл … — это ваш сотрудник?» — «Да»)."""
     await admin.press("Пригласить сотрудников")
     await admin.say(person.phone)
     await admin.press("Отправить приглашения")
     await bind_by_sms(person)
+    await admin.press("Да")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.steps import bind_by_sms
 from tests.harness import Person, Stack
 from tests.sandbox.helpers import png
 
@@ -35,7 +36,7 @@ async def test_staff_creates_a_chat_and_an_admin_without_vk_dialog_gets_an_sms(
     await staff.press("Создать")
     done = await staff.last()
     assert "Чат «Плесецкая 16, 7 подъезд» создан" in done.text
-    assert "получил SMS со ссылкой" in done.text
+    assert "приглашение отправлено" in done.text
 
     (chat,) = [c for c in await stack.api("GET", "/sandbox/chats") if c["title"] == "Плесецкая 16, 7 подъезд"]
     assert chat["photo"]  # the photo reached VK
@@ -43,8 +44,7 @@ async def test_staff_creates_a_chat_and_an_admin_without_vk_dialog_gets_an_sms(
 
     (sms,) = await gleb.sms()
     assert "администратор чата «Плесецкая 16, 7 подъезд»" in sms["text"]
-    await gleb.open(sms["text"].rsplit(" ", 1)[-1])
-    welcome, first_step = await gleb.say("Здравствуйте")
+    welcome, first_step = await bind_by_sms(gleb)
     assert "администратор чата — чат «Плесецкая 16, 7 подъезд»" in welcome.text
     assert "Шаг 1 из 4" in first_step.text  # onboarding starts at once
     assert chat["invite_link"] in welcome.text
@@ -57,17 +57,21 @@ async def test_an_admin_who_wrote_to_the_bot_gets_a_vk_message(stack: Stack, sta
     await vera.say("Начать")  # she may be written to now, but the bot does not know her phone
     await walk_to_summary(staff, title="Невский 124", admin_phone="+79000000003")
     await staff.press("Создать")
-    assert "получил SMS со ссылкой" in (await staff.last()).text  # unknown phone → SMS
-    await vera.open_sms_link()
-    await vera.say("Я здесь")
-    # Now the bot knows her: the next chat reaches her in VK, without SMS.
+    assert "приглашение отправлено" in (await staff.last()).text
+    assert len(await vera.sms()) == 1  # unknown phone → SMS
+    await bind_by_sms(vera, "Я здесь")
+    # Now the bot knows her: the next chat reaches her in VK, without SMS — and staff are told
+    # the same as for anybody (whether a phone uses the bot is not theirs to learn).
     await walk_to_summary(staff, title="Невский 126", admin_phone="+79000000003")
     await staff.press("Создать")
-    assert "получил сообщение ВКонтакте" in (await staff.last()).text
-    note, step = (await vera.messages())[-2:]
+    assert "приглашение отправлено" in (await staff.last()).text
+    assert len(await vera.sms()) == 1
+    offer = await vera.last()
+    assert "администратор чата — чат «Невский 126»" in offer.text
+    assert offer.buttons == ["Принять", "Отклонить"]  # a new role is hers only once accepted
+    welcome, step = await vera.press("Принять")
     assert "Шаг 1 из 4" in step.text  # her onboarding goes on, chat by chat
-    assert "администратором официального домового чата" in note.text
-    assert "«Невский 126»" in note.text and "vk.me/join/" in note.text
+    assert "«Невский 126»" in welcome.text and "vk.me/join/" in welcome.text
     assert len(await vera.sms()) == 1
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.steps import create_chat
+from tests.e2e.steps import bind_by_sms, create_chat
 from tests.harness import Person, Stack
 
 
@@ -15,8 +15,7 @@ async def test_staff_and_chat_admins_get_the_one_coordination_chat(stack: Stack,
 
     await create_chat(boris, "Садовая 1", "+79000000005", kind="Дом")
     gleb = await stack.person("Глеб Орлов", "+79000000005")
-    await gleb.open_sms_link()
-    gleb_welcome, _first_step = await gleb.say("Здравствуйте")
+    gleb_welcome, _first_step = await bind_by_sms(gleb)
     assert coordination["invite_link"] in gleb_welcome.text
     titles = [c["title"] for c in await stack.api("GET", "/sandbox/chats")]
     assert titles.count("Координация: Демо-город") == 1

@@ -162,15 +162,14 @@ async def test_a_representative_from_the_sms_link_sees_what_waits_for_him(
     stack: Stack, staff: Person
 ) -> None:
     """The representative never wrote to the community: the ticket reaches him by SMS; he opens
-    its link, writes «Начать» and sees the ticket with its buttons at once."""
+    its link, writes «Начать», accepts the role and sees the ticket with its buttons at once."""
     house = await make_house(stack, staff, rep_bound=False)
     rep = house.rep
     number = await escalate(house)
     sms = (await rep.sms())[-1]["text"]
     assert f"обращение №{number} по адресу «{TITLE}» ждёт ответа" in sms
 
-    await rep.open_sms_link()
-    welcome, notice = await rep.say("Начать")
+    welcome, notice = await bind_by_sms(rep, "Начать")
     assert "Ждут вашего ответа: 1 обращение" in welcome.text
     assert notice.text.startswith(f"Поступило обращение от УД по адресу «{TITLE}» №{number} «{QUESTION}»")
     assert notice.buttons == ["Ответить", "Назначить онлайн-встречу"]

@@ -114,6 +114,22 @@ async def test_press_inline_buttons_of_the_latest_or_a_given_message(
     assert missing["labels"] == ["Далее"]
 
 
+async def test_a_forged_callback_carries_any_payload_and_can_be_answered_once(
+    client: SandboxClient,
+) -> None:
+    person = await client.writer()
+    forged = await client.request("POST", f"/sandbox/people/{person}/callback",
+                                  {"peer_id": -client.group_id, "payload": {"cmd": "x", "id": 10**30}})
+    (event,) = [e["object"] for e in await client.events() if e["type"] == "message_event"]
+    assert event["payload"] == {"cmd": "x", "id": 10**30} and event["user_id"] == person
+    assert event["event_id"] == forged["event_id"]
+    assert await client.call("messages.sendMessageEventAnswer", event_id=event["event_id"],
+                             user_id=person, peer_id=person) == 1
+    bad = await client.request("POST", f"/sandbox/people/{person}/callback",
+                               {"peer_id": -client.group_id, "payload": "{not json"}, status=400)
+    assert "JSON" in bad["error"]
+
+
 async def test_press_open_link_opens_vk_links(client: SandboxClient) -> None:
     person = await client.writer()
     chat_id = await client.call("messages.createChat", title="Дом")

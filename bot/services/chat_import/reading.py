@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 
+from bot.services.sheets import restore
 from bot.services.chat_import.model import (
     ADMIN_PHONE,
     COLUMNS,
@@ -223,7 +224,7 @@ def _cell_text(value: object) -> str:
         return value.strftime("%H:%M")
     else:
         text = str(value)
-    text = text.strip()
+    text = restore(text.strip()).strip()  # the apostrophe our own reports put before «=»…
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):

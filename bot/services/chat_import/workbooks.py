@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.services.chat_import.model import (
     ADMIN_PHONE,
@@ -28,7 +23,7 @@ from bot.services.chat_import.model import (
     UK,
     RejectedRow,
 )
-from bot.services.sheets import to_bytes
+from bot.services.sheets import BOLD, WRAP, add_sheet, append, cell, new_book, to_bytes
 
 SHEET_CHATS = "Чаты"
 SHEET_HELP = "Как заполнить"
@@ -39,18 +34,16 @@ _WIDTHS = {TITLE: 34, ADMIN_PHONE: 22, KIND: 20, DESCRIPTION: 48, UK: 36, OTHERS
 _TEXT_COLUMNS = (ADMIN_PHONE, UK, OTHERS)  # kept as text so Excel does not turn phones into numbers
 _TEMPLATE_ROWS = 20_000  # rows under the header offered the «Тип чата» list
 
-_BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FIX_FILL = PatternFill("solid", fgColor="FCE4D6")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 EXAMPLE_ROWS: tuple[dict[str, str | int], ...] = (
     {
         TITLE: "Плесецкая 16, 7 подъезд",
-        ADMIN_PHONE: "+7 912 123-45-67",
+        ADMIN_PHONE: "8 912 123-45-67",
         KIND: "Подъезд с жителями",
         DESCRIPTION: "Чат для общения жителей 7 подъезда Плесецкой 16 ЖК Чистое Небо",
-        UK: "+7 912 765-43-21 ООО «УК Комфорт»",
+        UK: "8 912 765-43-21 ООО «УК Комфорт»",
         OTHERS: "РСО: +7 912 000-11-22 Водоканал; Администрация: +7 912 000-33-44",
         FLATS: 36,
     },
@@ -58,8 +51,8 @@ EXAMPLE_ROWS: tuple[dict[str, str | int], ...] = (
         TITLE: "Комендантский проспект 64к1",
         ADMIN_PHONE: "8 912 234-53-23",
         KIND: "Подъезд с жителями",
-        DESCRIPTION: "-",
-        UK: "+7 912 765-43-21 ООО «УК Комфорт»",
+        DESCRIPTION: "",
+        UK: "8 912 765-43-21 ООО «УК Комфорт»",
         OTHERS: "",
         FLATS: 48,
     },
@@ -67,7 +60,7 @@ EXAMPLE_ROWS: tuple[dict[str, str | int], ...] = (
         TITLE: "Шуваловский проспект 53к2",
         ADMIN_PHONE: "8 912 234-53-24",
         KIND: "Дом с жителями",
-        DESCRIPTION: "-",
+        DESCRIPTION: "",
         UK: "",
         OTHERS: "Администрация: +7 912 000-33-44",
         FLATS: 120,
@@ -80,13 +73,13 @@ _HELP = (
      "Плесецкая 16, 7 подъезд"),
     (ADMIN_PHONE, "да", "Мобильный телефон администратора чата — старшего по дому или активного "
      "жителя. В любом привычном виде. На этот номер придёт приглашение.",
-     "+7 912 123-45-67 или 8 912 1234567"),
+     "8 912 123-45-67 или +7 912 1234567"),
     (KIND, "да", "«Дом» — чат всего дома, «Подъезд» — чат одного подъезда. Можно выбрать из "
      "списка; подходят и «Дом с жителями», «Подъезд с жителями».", "Подъезд"),
     (DESCRIPTION, "нет", f"Коротко о чате, до {MAX_DESCRIPTION} символов. Пусто или «-» — "
      "без описания.", "Чат для общения жителей 7 подъезда"),
     (UK, "нет", "Телефон представителя управляющей компании и через пробел её название. "
-     "Несколько представителей — через точку с запятой «;».", "+7 912 765-43-21 ООО «УК Комфорт»"),
+     "Несколько представителей — через точку с запятой «;».", "8 912 765-43-21 ООО «УК Комфорт»"),
     (OTHERS, "нет", "Представители администрации и ресурсных организаций: вид, двоеточие, телефон "
      "и организация. Вид — УК, Администрация или РСО. Несколько — через «;» или с новой строки.",
      "РСО: +7 912 000-11-22 Водоканал; Администрация: +7 912 000-33-44"),
@@ -107,17 +100,23 @@ _NOTES = (
 
 def template_xlsx() -> bytes:
     """The file staff fill in: sheet «Чаты» (header, examples) and sheet «Как заполнить»."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_CHATS
-    _header(sheet, COLUMNS, [_WIDTHS[c] for c in COLUMNS])
-    for column in _TEXT_COLUMNS:  # a column style: applies to every cell typed in later
-        sheet.column_dimensions[get_column_letter(COLUMNS.index(column) + 1)].number_format = "@"
-    for number, example in enumerate(EXAMPLE_ROWS, start=2):
-        for index, column in enumerate(COLUMNS, start=1):
-            cell = _put(sheet, number, index, example[column])
-            if column in _TEXT_COLUMNS:
-                cell.number_format = "@"
+    book = new_book()
+    sheet = add_sheet(
+        book, SHEET_CHATS, COLUMNS, [_WIDTHS[c] for c in COLUMNS],
+        header_fill=_HEADER_FILL, wrap_header=True,
+    )
+    text_columns = {COLUMNS.index(column) for column in _TEXT_COLUMNS}
+    for index in text_columns:  # a column style: applies to every cell typed in later
+        sheet.column_dimensions[get_column_letter(index + 1)].number_format = "@"
+    for example in EXAMPLE_ROWS:
+        append(
+            sheet,
+            [
+                cell(sheet, example[column], number_format="@") if index in text_columns
+                else example[column]
+                for index, column in enumerate(COLUMNS)
+            ],
+        )
     kinds = DataValidation(
         type="list",
         formula1='"Дом,Подъезд,Дом с жителями,Подъезд с жителями"',
@@ -128,17 +127,18 @@ def template_xlsx() -> bytes:
     )
     letter = get_column_letter(COLUMNS.index(KIND) + 1)
     kinds.add(f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}")
-    sheet.add_data_validation(kinds)
+    sheet.data_validations.append(kinds)
 
-    help_sheet = book.create_sheet(SHEET_HELP)
-    _header(help_sheet, ("Столбец", "Обязательный", "Что вписать", "Пример"), [26, 14, 70, 44])
-    for number, line in enumerate(_HELP, start=2):
-        for index, value in enumerate(line, start=1):
-            _put(help_sheet, number, index, value).alignment = _WRAP
-    first_note = len(_HELP) + 3
-    _put(help_sheet, first_note, 1, "Важно").font = _BOLD
+    help_sheet = add_sheet(
+        book, SHEET_HELP, ("Столбец", "Обязательный", "Что вписать", "Пример"), (26, 14, 70, 44),
+        header_fill=_HEADER_FILL, wrap_header=True,
+    )
+    for line in _HELP:
+        append(help_sheet, [cell(help_sheet, value, alignment=WRAP) for value in line])
+    append(help_sheet, [])
+    append(help_sheet, [cell(help_sheet, "Важно", font=BOLD)])
     for offset, note in enumerate(_NOTES):
-        _put(help_sheet, first_note + 1 + offset, 1, f"{offset + 1}. {note}")
+        append(help_sheet, [f"{offset + 1}. {note}"])
     return to_bytes(book)
 
 
@@ -148,62 +148,27 @@ def rejected_report_xlsx(rejected: Sequence[RejectedRow]) -> bytes:
     The columns are the template's, so the person can correct the rows here and send this very
     file back (read_table ignores «Строка» and «Что исправить»).
     """
-    book = Workbook(write_only=True)  # streams: thousands of rows stay fast
-    sheet = book.create_sheet(SHEET_REJECTED)
+    book = new_book()
     headers = (ROW_KEY, *COLUMNS, FIX_COLUMN)
-    widths = (8, *(_WIDTHS[c] for c in COLUMNS), 70)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B2"
-    header = []
-    for name in headers:
-        cell = _cell(sheet, name, _WRAP)
-        cell.font = _BOLD
-        cell.fill = _FIX_FILL if name == FIX_COLUMN else _HEADER_FILL
-        header.append(cell)
-    sheet.append(header)
+    sheet = add_sheet(
+        book,
+        SHEET_REJECTED,
+        headers,
+        (8, *(_WIDTHS[c] for c in COLUMNS), 70),
+        freeze="B2",
+        header_fill=[_FIX_FILL if name == FIX_COLUMN else _HEADER_FILL for name in headers],
+        wrap_header=True,
+    )
     for row in sorted(rejected, key=lambda r: r.row_number):
         # Only «Что исправить» is styled: a style per cell is what makes openpyxl slow.
-        cells: list[object] = [row.row_number]
-        cells.extend(_cell(sheet, row.values.get(column) or "") for column in COLUMNS)
         reasons = row.reasons
         text = reasons[0] if len(reasons) == 1 else "\n".join(f"• {r}" for r in reasons)
-        fix = _cell(sheet, text, _WRAP)
-        fix.fill = _FIX_FILL
-        cells.append(fix)
-        sheet.append(cells)
+        append(
+            sheet,
+            [
+                row.row_number,
+                *(row.values.get(column) or "" for column in COLUMNS),
+                cell(sheet, text, fill=_FIX_FILL, alignment=WRAP),
+            ],
+        )
     return to_bytes(book)
-
-
-def _cell(sheet: Any, value: str | int, alignment: Alignment | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, _clean(value))
-    if isinstance(value, str):
-        cell.data_type = "s"  # text never becomes a formula («=…»)
-    if alignment is not None:
-        cell.alignment = alignment
-    return cell
-
-
-def _clean(value: str | int) -> str | int:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-    return value
-
-
-def _header(sheet: Worksheet, names: Sequence[str], widths: Sequence[int]) -> None:
-    for index, (name, width) in enumerate(zip(names, widths), start=1):
-        cell = _put(sheet, 1, index, name)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = _WRAP
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-
-
-def _put(sheet: Worksheet, row: int, column: int, value: str | int) -> Cell:
-    """A cell that holds exactly the value: text never becomes a formula («=…»)."""
-    cell = sheet.cell(row, column)
-    cell.value = _clean(value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell

@@ -17,6 +17,7 @@ from bot.services.tenants import find_or_create_municipality
 from sandbox.world.store import remove_database
 from storage.models import Person, Role, RoleGrant
 
+SANDBOX_FILE = "sandbox.sqlite3"  # the sandbox's world, inside DATA_DIR
 REGION = "Демо-регион"
 MUNICIPALITY = "Демо-город"
 
@@ -47,16 +48,19 @@ PEOPLE = (
 )
 
 
-def fresh_start(settings: Settings) -> None:
-    """Forget the sandbox world and (when it is the default SQLite file) the bot's database."""
-    files = [settings.data_dir / "sandbox.sqlite3"]
-    if settings.database_url.startswith("sqlite://"):
-        files.append(Path(settings.database_url.removeprefix("sqlite://")))
-    for path in files:
-        remove_database(path)
+def fresh_start(settings: Settings) -> list[str]:
+    """Forget the sandbox world and the bot's database of the embedded default — both in the
+    data folder (DATA_DIR). A database DATABASE_URL names outside it is left alone: the notes
+    returned say so."""
+    remove_database(settings.data_dir / SANDBOX_FILE)
+    if settings.database_url == f"sqlite://{settings.default_database_path}":
+        remove_database(settings.default_database_path)
+        return []
+    return [f"База бота {settings.database_url} не в папке данных {settings.data_dir}: "
+            "--fresh её не трогает."]
 
 
-async def seed_demo(base_url: str) -> str:
+async def seed_demo(base_url: str, data_dir: Path) -> str:
     """Make sure the demo world exists; return a Russian guide on how to act as each person."""
     async with aiohttp.ClientSession(base_url=base_url) as http:
         async with http.get("/sandbox/community") as response:
@@ -73,7 +77,7 @@ async def seed_demo(base_url: str) -> str:
                     by_phone[person.phone] = await response.json()
             ids[person.phone] = int(by_phone[person.phone]["id"])
     await _grant_demo_roles(ids)
-    return _guide(base_url, int(community["id"]), ids)
+    return _guide(base_url, int(community["id"]), ids, data_dir)
 
 
 async def _grant_demo_roles(ids: dict[str, int]) -> None:
@@ -87,12 +91,12 @@ async def _grant_demo_roles(ids: dict[str, int]) -> None:
         await RoleGrant.get_or_create(person=record, role=person.role, municipality=municipality)
 
 
-def _guide(base_url: str, group_id: int, ids: dict[str, int]) -> str:
+def _guide(base_url: str, group_id: int, ids: dict[str, int], data_dir: Path) -> str:
     lines = [
         "",
         f"Песочница ВКонтакте запущена: {base_url}",
         f"Откройте {base_url}/ в браузере — там можно писать боту от имени любого человека.",
-        "Бот работает на встроенной базе SQLite. Ctrl-C — остановить.",
+        f"Данные бота и песочницы — в папке {data_dir}. Ctrl-C — остановить.",
         "",
         "Демо-люди (написать боту от имени человека и прочитать ответ):",
     ]

@@ -129,7 +129,8 @@ class Stack:
         return person
 
     async def settle(self, timeout: float = 15.0) -> None:
-        """Wait until the bot has taken every event the sandbox emitted and handled it."""
+        """Wait until the bot has taken every event the sandbox emitted and handled it, and no
+        scheduled job is running."""
         if self.app is None:
             return
         loop = asyncio.get_running_loop()
@@ -137,7 +138,11 @@ class Stack:
         quiet_rounds = 0
         while quiet_rounds < 3:
             emitted = self.sandbox.world.events.last_ts
-            caught_up = self.app.polled_ts >= emitted and not self.app.dispatcher.busy
+            caught_up = (
+                self.app.polled_ts >= emitted
+                and not self.app.dispatcher.busy
+                and not self.app.jobs.busy
+            )
             quiet_rounds = quiet_rounds + 1 if caught_up else 0
             if loop.time() > deadline:
                 raise TimeoutError(f"bot did not settle: polled {self.app.polled_ts}, emitted {emitted}")

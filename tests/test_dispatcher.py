@@ -20,7 +20,7 @@ class MemoryClaims:
     def __init__(self) -> None:
         self.seen: set[str] = set()
 
-    async def __call__(self, event_ids: list[str]) -> set[str]:
+    async def __call__(self, event_ids: list[str], moment: object) -> set[str]:
         new = {i for i in event_ids if i not in self.seen}
         self.seen |= new
         return new

@@ -169,6 +169,7 @@ class BotApp:
         self._retry = retry
         self.backoff = Backoff(settings.retry_first_seconds, settings.retry_max_seconds)
         self.supervisor = Supervisor(self.backoff, settings.task_max_failures, self._died)
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed = asyncio.Event()
         self.failure: str | None = None
         self._events: AsyncIterator[dict[str, Any]] | None = None
@@ -191,7 +192,6 @@ class BotApp:
         self.dispatcher = UpdateDispatcher(self._route, claim_events, self.backoff)
         await self.services.imports.recover()
         self.jobs = Jobs(self.services)
-        self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.jobs.schedule(self.scheduler)
         self.scheduler.start()
         # Each process flushes its own chat-activity counts (not a leader-only job).

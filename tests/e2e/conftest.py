@@ -18,11 +18,16 @@ from tests.harness import Person, Stack, bot_settings, sandbox_config
 
 
 @pytest.fixture
-async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+async def stack(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Stack]:
+    """With `@pytest.mark.bot_settings(**overrides)` the bot runs with those settings."""
+    marker = request.node.get_closest_marker("bot_settings")
+    overrides = marker.kwargs if marker is not None else {}
     sandbox = Sandbox(sandbox_config(tmp_path))
     await sandbox.start()
     http = aiohttp.ClientSession(base_url=sandbox.base_url)
-    running = Stack(sandbox, bot_settings(database_url, sandbox, tmp_path), http)
+    running = Stack(sandbox, bot_settings(database_url, sandbox, tmp_path, **overrides), http)
     try:
         await running.start_bot()
         yield running

@@ -60,6 +60,11 @@ def against_sandbox(settings: Settings, config: SandboxConfig, base_url: str) ->
 
 async def serve(settings: Settings, *, fresh: bool) -> int:
     """Run until Ctrl-C / SIGTERM (exit code 0) or until a loop of the bot gives up (1)."""
+    stop = asyncio.Event()  # set from the very start: a stop request during start-up counts
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     sandbox = None
     if settings.sandbox_mode:
         if fresh:
@@ -71,21 +76,16 @@ async def serve(settings: Settings, *, fresh: bool) -> int:
         settings = against_sandbox(settings, sandbox.config, sandbox.base_url)
     app = BotApp(settings)
     await app.start()
-    if sandbox is not None:
-        print(await seed_demo(sandbox.base_url, settings.data_dir), flush=True)
-    else:
-        print(f"Бот запущен для сообщества «{app.community.name}». Ctrl-C — остановить.")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    requested, failed = asyncio.create_task(stop.wait()), asyncio.create_task(app.failed.wait())
     try:
-        await asyncio.wait({requested, failed}, return_when=asyncio.FIRST_COMPLETED)
+        if sandbox is not None:
+            print(await seed_demo(sandbox.base_url, settings.data_dir), flush=True)
+        else:
+            print(f"Бот запущен для сообщества «{app.community.name}». Ctrl-C — остановить.")
+        waits = {asyncio.create_task(stop.wait()), asyncio.create_task(app.failed.wait())}
+        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
     finally:
-        requested.cancel()
-        failed.cancel()
         if app.failure is not None:
             print(f"Бот остановлен из-за сбоя ({app.failure}).", file=sys.stderr)
         print("Останавливаюсь…", flush=True)

@@ -68,11 +68,18 @@ async def staff(stack: Stack, admin: Person) -> Person:
     return boris
 
 
-async def main_py(stack: Stack, *args: str, capture: bool = False) -> asyncio.subprocess.Process:
+async def main_py(
+    stack: Stack,
+    *args: str,
+    capture: bool = False,
+    logs: bool = False,
+    env: dict[str, str] | None = None,
+) -> asyncio.subprocess.Process:
     """`python main.py [args]` in its own process, against this sandbox and database (as against
-    VK); with `capture`, what it prints is read through `communicate()`."""
+    VK); with `capture`, what it prints is read through `communicate()`; with `logs`, its log
+    (stderr) through `process.stderr`; `env` adds settings."""
     root = Path(__file__).resolve().parents[2]
-    env = {
+    environment = {
         **os.environ,
         "VK_TOKEN": stack.sandbox.config.token,
         "VK_GROUP_ID": str(stack.group_id),
@@ -81,8 +88,10 @@ async def main_py(stack: Stack, *args: str, capture: bool = False) -> asyncio.su
         "SMS_OUTBOX_URL": stack.settings.sms_outbox_url,
         "SCHEDULER_LEASE_SECONDS": "3",  # a dead leader is replaced in 3 s
         "LOG_LEVEL": "WARNING",
+        **(env or {}),
     }
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(root / "main.py"), *args, cwd=root, env=env,
+        sys.executable, str(root / "main.py"), *args, cwd=root, env=environment,
         stdout=asyncio.subprocess.PIPE if capture else None,
+        stderr=asyncio.subprocess.PIPE if logs else None,
     )

@@ -78,7 +78,7 @@ async def serve(settings: Settings, *, fresh: bool) -> int:
     await app.start()
     try:
         if sandbox is not None:
-            print(await seed_demo(sandbox.base_url, settings.data_dir), flush=True)
+            print(await seed_demo(sandbox.base_url, settings), flush=True)
         else:
             print(f"Бот запущен для сообщества «{app.community.name}». Ctrl-C — остановить.")
         waits = {asyncio.create_task(stop.wait()), asyncio.create_task(app.failed.wait())}

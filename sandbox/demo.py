@@ -8,7 +8,6 @@ sandbox's own JSON API, as any script could; their roles are written to the bot'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 
@@ -53,14 +52,18 @@ def fresh_start(settings: Settings) -> list[str]:
     data folder (DATA_DIR). A database DATABASE_URL names outside it is left alone: the notes
     returned say so."""
     remove_database(settings.data_dir / SANDBOX_FILE)
-    if settings.database_url == f"sqlite://{settings.default_database_path}":
+    if bot_database_in_data_dir(settings):
         remove_database(settings.default_database_path)
         return []
-    return [f"База бота {settings.database_url} не в папке данных {settings.data_dir}: "
+    return [f"База бота (DATABASE_URL) не в папке данных {settings.data_dir}: "
             "--fresh её не трогает."]
 
 
-async def seed_demo(base_url: str, data_dir: Path) -> str:
+def bot_database_in_data_dir(settings: Settings) -> bool:
+    return settings.database_url == f"sqlite://{settings.default_database_path}"
+
+
+async def seed_demo(base_url: str, settings: Settings) -> str:
     """Make sure the demo world exists; return a Russian guide on how to act as each person."""
     async with aiohttp.ClientSession(base_url=base_url) as http:
         async with http.get("/sandbox/community") as response:
@@ -77,7 +80,7 @@ async def seed_demo(base_url: str, data_dir: Path) -> str:
                     by_phone[person.phone] = await response.json()
             ids[person.phone] = int(by_phone[person.phone]["id"])
     await _grant_demo_roles(ids)
-    return _guide(base_url, int(community["id"]), ids, data_dir)
+    return _guide(base_url, int(community["id"]), ids, _where_data_is(settings))
 
 
 async def _grant_demo_roles(ids: dict[str, int]) -> None:
@@ -91,12 +94,18 @@ async def _grant_demo_roles(ids: dict[str, int]) -> None:
         await RoleGrant.get_or_create(person=record, role=person.role, municipality=municipality)
 
 
-def _guide(base_url: str, group_id: int, ids: dict[str, int], data_dir: Path) -> str:
+def _where_data_is(settings: Settings) -> str:
+    if bot_database_in_data_dir(settings):
+        return f"Данные бота и песочницы — в папке {settings.data_dir}."
+    return f"Мир песочницы — в папке {settings.data_dir}, база бота — по DATABASE_URL."
+
+
+def _guide(base_url: str, group_id: int, ids: dict[str, int], where_data_is: str) -> str:
     lines = [
         "",
         f"Песочница ВКонтакте запущена: {base_url}",
         f"Откройте {base_url}/ в браузере — там можно писать боту от имени любого человека.",
-        f"Данные бота и песочницы — в папке {data_dir}. Ctrl-C — остановить.",
+        f"{where_data_is} Ctrl-C — остановить.",
         "",
         "Демо-люди (написать боту от имени человека и прочитать ответ):",
     ]

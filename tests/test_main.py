@@ -79,7 +79,8 @@ async def test_data_dir_holds_everything_the_embedded_default_writes(tmp_path: P
     run = await Run.start(elsewhere, environment(data), "--fresh")
     await run.stop()
     with sqlite3.connect(data / "bot.sqlite3") as bot_db:
-        assert bot_db.execute("SELECT count(*) FROM key_value WHERE key = 'marker'").fetchone() == (0,)
+        marker = bot_db.execute("SELECT count(*) FROM key_value WHERE key = 'marker'")
+        assert marker.fetchone() == (0,)
     assert decoy.read_bytes() == b"someone else's file"
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import math
 import statistics
 import zlib
@@ -46,8 +45,6 @@ from storage.models import (
     Ticket,
 )
 from storage.runtime_state import get_value, set_value
-
-log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 30  # counts a crash can lose at most
 SKETCH_BITS = 8192  # 1 KiB: ±1% at 500 authors a day; stored compressed (a few authors: ~50 bytes)

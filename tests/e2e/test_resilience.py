@@ -36,10 +36,9 @@ async def test_every_message_is_answered_exactly_once_despite_faults(stack: Stac
     await stack.faults(
         error_rate=0.25, error_codes=[6, 10], longpoll_failed=[1, 2, 3, 1, 2, 3], seed=2
     )
-    send = "/sandbox/people/{}/send"
     for round_ in range(4):
         for person in people:
-            await stack.api("POST", send.format(person.id), {"peer_id": person.dialog, "text": "Начать"})
+            await write(stack, person)
         await asyncio.sleep(0.05)  # let injected long-poll failures interleave with events
     await stack.settle(timeout=60)
     await stack.faults(error_rate=0.0, longpoll_failed=[])
@@ -56,7 +55,8 @@ async def test_every_message_is_answered_exactly_once_despite_faults(stack: Stac
 
 async def write(stack: Stack, person: Person, text: str = "Начать") -> None:
     """Send a message without waiting for the answer."""
-    await stack.api("POST", f"/sandbox/people/{person.id}/send", {"peer_id": person.dialog, "text": text})
+    body = {"peer_id": person.dialog, "text": text}
+    await stack.api("POST", f"/sandbox/people/{person.id}/send", body)
 
 
 async def replies(person: Person) -> list[str]:

@@ -167,7 +167,7 @@ class BotApp:
         self.clock = clock or SystemClock()
         self._sms = sms
         self._retry = retry
-        self.backoff = Backoff(settings.retry_first_seconds, settings.retry_max_seconds)
+        self.backoff = Backoff.of(settings)
         self.supervisor = Supervisor(self.backoff, settings.task_max_failures, self._died)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed = asyncio.Event()

@@ -47,7 +47,7 @@ class Jobs:
         self.lease = DatabaseLease("scheduler", ttl)
         self._heartbeat = ttl / 3
         self._intervals = settings.job_intervals
-        self._backoff = Backoff(settings.retry_first_seconds, settings.retry_max_seconds)
+        self._backoff = Backoff.of(settings)
         self.leading = False
         self._scheduler: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[Any]] = set()

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.config import Settings
 from bot.runtime.tasks import BackgroundTasks
 from storage.db import database_unavailable
 
@@ -29,6 +30,10 @@ class Backoff:
 
     first: float = 0.5
     maximum: float = 30.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> Backoff:
+        return cls(settings.retry_first_seconds, settings.retry_max_seconds)
 
     def delay(self, failures: int) -> float:
         return min(self.maximum, self.first * 2 ** max(0, failures - 1))

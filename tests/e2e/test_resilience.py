@@ -18,7 +18,9 @@ import pytest
 
 from tests.conftest import POSTGRES_URL
 from tests.e2e.conftest import main_py
+from tests.e2e.test_chat_import import GOOD_ROWS
 from tests.harness import Person, Stack
+from tests.test_chat_import import HEADER, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -130,6 +132,26 @@ async def test_a_write_lock_held_by_another_process_for_10_s(
     await write(stack, people[0])  # and the bot goes on as before
     await stack.settle()
     assert len(await replies(people[0])) == 4
+
+
+@ON_SQLITE
+@pytest.mark.bot_settings(sqlite_busy_timeout_seconds=0.2, **QUICK_RETRIES)
+async def test_an_import_the_database_interrupted_goes_on(
+    stack: Stack, staff: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chats from a file are being created when another process locks the database: the
+    import waits and goes on where it was — every chat created once, the summary sent."""
+    await staff.press("Чаты из файла")
+    await staff.upload("чаты.xlsx", xlsx_bytes([HEADER, *GOOD_ROWS]))
+    await stack.faults(delay_ms=3000)  # the first chat takes VK 3 s: time to lock the database
+    await staff.press("Создать 3 чата")
+    async with write_lock(stack):
+        await stack.faults(delay_ms=0)
+        await until(lambda: f"import 1: {UNAVAILABLE}" in caplog.text)
+    await stack.finish_background_work()
+    assert "Готово: создано чатов — 3 из 3" in (await staff.last()).text
+    titles = sorted(c["title"] for c in await stack.api("GET", "/sandbox/chats"))
+    assert [t for t in titles if not t.startswith("Координация")] == sorted(r[0] for r in GOOD_ROWS)
 
 
 @ON_POSTGRES

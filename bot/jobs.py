@@ -62,9 +62,10 @@ class Jobs:
             jobs.append((getattr(self, name), seconds))
         for job, seconds in jobs:
             run = self._retried(job if job == self.keep_lead else self._as_leader(job), seconds)
-            scheduler.add_job(
+            scheduler.add_job(  # a run the busy event loop delayed is run late, never skipped
                 run, "interval", seconds=seconds, id=job.__name__, name=job.__name__,
                 next_run_time=wall_clock(), max_instances=1, coalesce=True,
+                misfire_grace_time=None,
             )
 
     def _retried(

@@ -21,7 +21,7 @@ from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
 from bot.runtime.middleware import context_middlewares
 from bot.runtime.polling import ResumablePolling
-from bot.runtime.supervisor import Backoff, Supervisor, while_database_away
+from bot.runtime.supervisor import Backoff, Supervisor
 from bot.runtime.tasks import BackgroundTasks
 from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
@@ -39,6 +39,7 @@ from bot.services.uptake import UptakeService
 from bot.services.staff import StaffDirectory, StaffService
 from bot.services.tickets import TicketService
 from bot.sms import SmsGateway, build_sms_gateway
+from bot.vk.errors import VkUnavailable
 from bot.vk.gateway import Community, RetryPolicy, VkGateway, keyed_sends
 from bot.vk.rate_limit import RateLimiter
 from storage.db import close_database, database_unavailable, init_database
@@ -146,6 +147,11 @@ def build_bot(services: Services) -> Bot:
     )
 
 
+def _passing(error: Exception) -> bool:
+    """VK or the database away for a while: polling waits for them as long as it takes."""
+    return isinstance(error, VkUnavailable) or database_unavailable(error)
+
+
 class BotApp:
     """The running bot: `await start()`, then `await stop()`.
 
@@ -195,13 +201,13 @@ class BotApp:
         self.jobs.schedule(self.scheduler)
         self.scheduler.start()
         # Each process flushes its own chat-activity counts (not a leader-only job).
-        self.supervisor.loop("stats-flusher", self._flush_stats, every=FLUSH_SECONDS)
+        self.supervisor.loop(
+            "stats-flusher", self.services.stats.flush, every=FLUSH_SECONDS,
+            outlived=database_unavailable,
+        )
         self.polled_ts = int(await self._resume_position())
-        self.supervisor.loop("vk-longpoll", self._poll_once)
+        self.supervisor.loop("vk-longpoll", self._poll_once, outlived=_passing)
         log.info("bot started for community %s (%s)", self.community.name, self.community.id)
-
-    async def _flush_stats(self) -> None:
-        await while_database_away("statistics flush", self.services.stats.flush, self.backoff)
 
     def _died(self, name: str, error: BaseException) -> None:
         """A loop gave up: stop leading at once (no more lease renewals) and tell `main.py`."""

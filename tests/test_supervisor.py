@@ -112,3 +112,24 @@ async def test_a_loop_survives_failed_iterations_and_gives_up_after_too_many() -
     assert died == ["poll"]
     assert runs == 7  # two failures in a row are outlived; the third in a row is the end
     await supervisor.cancel()
+
+
+async def test_a_failure_that_passes_never_ends_the_loop() -> None:
+    """VK or the database away for long: retried as long as it lasts, never counted."""
+    finished = asyncio.Event()
+    died: list[str] = []
+    runs = 0
+
+    async def iteration() -> None:
+        nonlocal runs
+        runs += 1
+        if runs == 20:
+            finished.set()
+        if runs <= 20:
+            raise LOCKED
+
+    supervisor = Supervisor(QUICK, max_failures=3, on_death=lambda name, _: died.append(name))
+    supervisor.loop("flush", iteration, outlived=database_unavailable)
+    await asyncio.wait_for(finished.wait(), 5)
+    await supervisor.cancel()
+    assert died == []

@@ -80,13 +80,26 @@ class Supervisor:
         self._tasks = BackgroundTasks()
 
     def loop(
-        self, name: str, iteration: Callable[[], Awaitable[None]], *, every: float = 0.0
+        self,
+        name: str,
+        iteration: Callable[[], Awaitable[None]],
+        *,
+        every: float = 0.0,
+        outlived: Callable[[Exception], bool] = lambda error: False,
     ) -> None:
-        """Run `iteration` again and again (after `every` seconds each time) until cancelled."""
-        self._tasks.spawn(self._run(name, iteration, every), name=name)
+        """Run `iteration` again and again (after `every` seconds each time) until cancelled.
+        Failures `outlived` says will pass (VK or the database away for a while) are retried
+        for as long as they last; only the others count towards giving up."""
+        self._tasks.spawn(self._run(name, iteration, every, outlived), name=name)
 
-    async def _run(self, name: str, iteration: Callable[[], Awaitable[None]], every: float) -> None:
-        failures = 0
+    async def _run(
+        self,
+        name: str,
+        iteration: Callable[[], Awaitable[None]],
+        every: float,
+        outlived: Callable[[Exception], bool],
+    ) -> None:
+        failures = fatal = 0
         while True:
             if every and not failures:
                 await asyncio.sleep(every)
@@ -94,22 +107,27 @@ class Supervisor:
                 await iteration()
             except Exception as exc:  # noqa: BLE001 (whatever fails, the loop goes on)
                 failures += 1
-                if failures >= self.max_failures:
-                    log.critical("%s failed %d times in a row; giving up", name, failures,
+                delay = self.backoff.delay(failures)
+                if outlived(exc):
+                    log.warning("%s: %s; retrying in %.1f s", name, exc, delay)
+                    await asyncio.sleep(delay)
+                    continue
+                fatal += 1
+                if fatal >= self.max_failures:
+                    log.critical("%s failed %d times in a row; giving up", name, fatal,
                                  exc_info=exc)
                     self._on_death(name, exc)
                     return
-                delay = self.backoff.delay(failures)
-                if failures == 1:
+                if fatal == 1:
                     log.error("%s failed; retrying in %.1f s", name, delay, exc_info=exc)
                 else:
                     log.error("%s failed again (%d in a row: %s); retrying in %.1f s",
-                              name, failures, exc, delay)
+                              name, fatal, exc, delay)
                 await asyncio.sleep(delay)
             else:
                 if failures:
                     log.warning("%s works again after %d failures", name, failures)
-                failures = 0
+                failures = fatal = 0
 
     async def cancel(self) -> None:
         await self._tasks.cancel()

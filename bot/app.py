@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -45,7 +45,7 @@ from bot.vk.rate_limit import RateLimiter
 from storage.db import close_database, database_unavailable, init_database
 from storage.dialog_state import DatabaseStateDispenser
 from storage.models import RepresentativeKind
-from storage.runtime_state import claim_events, get_value, set_value
+from storage.runtime_state import claim_events, claim_moment, get_value, set_value
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,7 @@ class BotApp:
         self.failed = asyncio.Event()
         self.failure: str | None = None
         self._events: AsyncIterator[dict[str, Any]] | None = None
+        self._mark: tuple[int, datetime] | None = None  # (position, claim mark of its batch)
         self.polled_ts: int = 0
 
     async def start(self) -> None:
@@ -244,7 +245,7 @@ class BotApp:
         events = self._events
         try:
             event = await anext(events)
-            await self.dispatcher.feed(event.get("updates", []))
+            await self.dispatcher.feed(event.get("updates", []), self._claim_mark(self.polled_ts))
         except BaseException:
             self._events = None
             await events.aclose()  # type: ignore[attr-defined]
@@ -256,6 +257,13 @@ class BotApp:
             if not database_unavailable(exc):
                 raise
             log.warning("long-poll position not stored (%s); the next one will be", exc)
+
+    def _claim_mark(self, position: int) -> datetime:
+        """The claim mark of the batch polled from `position`: the same when polling starts
+        again from there after a failure and VK sends that batch once more."""
+        if self._mark is None or self._mark[0] != position:
+            self._mark = (position, claim_moment())
+        return self._mark[1]
 
     async def stop(self) -> None:
         """Stop everything, each step on its own: a step that fails (the database may be

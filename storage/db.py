@@ -82,6 +82,8 @@ async def close_database() -> None:
 # Failures that say the database is away for now (locked by another process, connection lost,
 # server restarting or failing over), not that the query is wrong.
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+# asyncpg's words for a connection a lost server left in a broken state
+_POSTGRES_BROKEN = ("cannot switch to state", "not connected")
 _POSTGRES_AWAY = (
     asyncpg.PostgresConnectionError,  # connection lost or refused (08xxx)
     asyncpg.exceptions.OperatorInterventionError,  # terminated, shutting down, starting (57xxx)
@@ -104,6 +106,10 @@ def database_unavailable(error: BaseException) -> bool:
         if isinstance(current, _POSTGRES_AWAY):
             return True
         if isinstance(current, sqlite3.OperationalError) and str(current).startswith(_SQLITE_BUSY):
+            return True
+        if isinstance(current, asyncpg.exceptions.InternalClientError) and str(current).startswith(
+            _POSTGRES_BROKEN
+        ):
             return True
         # tortoise wraps the driver's error as its first argument
         wrapped = next((a for a in current.args if isinstance(a, BaseException)), None)

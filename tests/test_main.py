@@ -27,21 +27,26 @@ def environment(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 class Run:
-    """`main.py` started in `cwd`; its stdout and stderr as one stream, as a terminal shows."""
+    """`async with Run(cwd, env, *args) as run`: `main.py` started in `cwd` and its guide read;
+    its stdout and stderr as one stream, as a terminal shows. Killed at the end if still alive."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
+    def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
+        self.command = (sys.executable, str(ROOT / "main.py"), *args)
+        self.cwd, self.env = cwd, env
         self.lines: list[str] = []
 
-    @classmethod
-    async def start(cls, cwd: Path, env: dict[str, str], *args: str) -> Run:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "main.py"), *args, cwd=cwd, env=env,
+    async def __aenter__(self) -> Run:
+        self.process = await asyncio.create_subprocess_exec(
+            *self.command, cwd=self.cwd, env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
-        run = cls(process)
-        await run.read_until(GUIDE_END)
-        return run
+        await self.read_until(GUIDE_END)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
 
     async def read_until(self, text: str) -> None:
         assert self.process.stdout is not None
@@ -63,8 +68,8 @@ async def test_data_dir_holds_everything_the_embedded_default_writes(tmp_path: P
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     data = tmp_path / "данные бота"
-    run = await Run.start(elsewhere, environment(data))
-    await run.stop()
+    async with Run(elsewhere, environment(data)) as run:
+        await run.stop()
     assert list(elsewhere.iterdir()) == []  # nothing in the working directory
     names = {path.name for path in data.iterdir()}
     assert {"bot.sqlite3", "sandbox.sqlite3"} <= names
@@ -76,8 +81,8 @@ async def test_data_dir_holds_everything_the_embedded_default_writes(tmp_path: P
     decoy.parent.mkdir()
     decoy.write_bytes(b"someone else's file")
 
-    run = await Run.start(elsewhere, environment(data), "--fresh")
-    await run.stop()
+    async with Run(elsewhere, environment(data), "--fresh") as run:
+        await run.stop()
     with sqlite3.connect(data / "bot.sqlite3") as bot_db:
         marker = bot_db.execute("SELECT count(*) FROM key_value WHERE key = 'marker'")
         assert marker.fetchone() == (0,)
@@ -94,12 +99,12 @@ async def test_start_up_shows_the_guide_and_the_bots_own_lines_only(tmp_path: Pa
     data = tmp_path / "data"
     # The scheduler renews its lease every second and looks at meetings every half second.
     env = environment(data, SCHEDULER_LEASE_SECONDS="3", JOB_INTERVALS='{"meetings_due": 0.5}')
-    run = await Run.start(tmp_path, env)
-    renewals: set[str | None] = set()
-    while len(renewals - {None}) < 3:  # the jobs really ran after the guide was printed
-        renewals.add(lease_expiry(data))
-        await asyncio.sleep(0.1)
-    printed = await run.stop()
+    async with Run(tmp_path, env) as run:
+        renewals: set[str | None] = set()
+        while len(renewals - {None}) < 3:  # the jobs really ran after the guide was printed
+            renewals.add(lease_expiry(data))
+            await asyncio.sleep(0.1)
+        printed = await run.stop()
 
     guide = printed[printed.index("Песочница ВКонтакте запущена"):printed.index(GUIDE_END)]
     assert not re.search(r"\b(DEBUG|INFO|WARNING|ERROR)\b", guide)  # nothing inside the guide

@@ -30,6 +30,9 @@ def test_backoff_doubles_up_to_its_maximum() -> None:
         asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
         asyncpg.exceptions.ReadOnlySQLTransactionError("read-only transaction"),
         asyncpg.InterfaceError("connection is closed"),
+        asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 15; another operation (2) is in progress"
+        ),
         ConnectionRefusedError(111, "Connection refused"),
     ],
 )
@@ -50,6 +53,7 @@ def test_the_database_away(error: Exception) -> None:
         OperationalError(sqlite3.OperationalError("no such table: processed_event")),
         IntegrityError(sqlite3.IntegrityError("UNIQUE constraint failed")),
         asyncpg.exceptions.UndefinedTableError("relation does not exist"),
+        asyncpg.exceptions.InternalClientError("unexpected"),
         ValueError("a bug"),
     ],
 )

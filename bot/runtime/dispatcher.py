@@ -52,13 +52,16 @@ class UpdateDispatcher:
         self._running = BackgroundTasks()
         self.handled = 0
 
-    async def feed(self, updates: Sequence[Update]) -> None:
+    async def feed(self, updates: Sequence[Update], mark: datetime | None = None) -> None:
         """Take a batch of updates (one long-poll answer): claim their event ids at once,
-        then start each new one after the previous update of the same person."""
+        then start each new one after the previous update of the same person.
+
+        `mark` (`claim_moment()`) marks the claim; give the same one when the same batch comes
+        again after a failure, so that a claim committed before it is still this one's."""
         ids = [str(u["event_id"]) for u in updates if u.get("event_id") is not None]
         new: set[str] = set()
         if ids:
-            moment = claim_moment()  # the same for every attempt: see `claim_events`
+            moment = mark or claim_moment()  # the same for every attempt: see `claim_events`
             new = await while_database_away(
                 "claiming updates", lambda: self._claim(ids, moment), self._backoff
             )

@@ -6,7 +6,9 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -66,6 +68,20 @@ async def staff(stack: Stack, admin: Person) -> Person:
     boris = await stack.person("Борис Петров", "+79000000002")
     await bind_staff(stack, admin, boris)
     return boris
+
+
+@asynccontextmanager
+async def main_py_running(
+    stack: Stack, *args: str, **options: Any
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`main_py(...)` that is killed at the end of the block if it has not ended by then."""
+    process = await main_py(stack, *args, **options)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 async def main_py(

@@ -8,8 +8,9 @@ import re
 import signal
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import POSTGRES_URL
-from tests.e2e.conftest import main_py
+from tests.e2e.conftest import main_py_running
 from tests.e2e.test_chat_import import GOOD_ROWS
 from tests.harness import Person, Stack
 from tests.test_chat_import import HEADER, xlsx_bytes
@@ -196,6 +197,31 @@ async def test_postgres_connections_killed_mid_traffic(
     await answered_once_each(people, 2)
 
 
+@pytest.mark.bot_settings(**QUICK_RETRIES)
+async def test_a_claim_committed_before_polling_failed_is_still_handled(stack: Stack) -> None:
+    """The batch's claim is written, then polling fails before it goes on (here: a broken
+    connection that reads as a bug). Polling starts again from the same position, VK sends the
+    batch again, and the bot recognises its own claim: the message is answered, once."""
+    assert stack.app is not None
+    dispatcher = stack.app.dispatcher
+    claim = dispatcher._claim  # the database's claim, wrapped to fail once after writing
+    failed: list[bool] = []
+
+    async def claim_then_fail(event_ids: Sequence[str], mark: datetime) -> set[str]:
+        taken = await claim(event_ids, mark)
+        if not failed:
+            failed.append(True)
+            raise asyncpg.exceptions.InternalClientError("lost after the claim was written")
+        return taken
+
+    dispatcher._claim = claim_then_fail  # type: ignore[method-assign]
+    vera = await stack.person("Вера Иванова", "+79000000003")
+    await write(stack, vera)
+    await stack.settle()
+    assert failed
+    await answered_once_each([vera], 1)
+
+
 # -- the process ---------------------------------------------------------------------------------
 
 
@@ -222,15 +248,16 @@ async def test_a_loop_that_gives_up_ends_the_process_non_zero(stack: Stack) -> N
     hands the lease back and exits non-zero, so a supervisor starts it again."""
     vera = await stack.person("Вера Иванова", "+79000000003")
     await stack.stop_bot()
-    bot = await main_py(stack, logs=True, env={"TASK_MAX_FAILURES": "3", **QUICK_RETRIES_ENV})
-    await write(stack, vera)
-    await bot_answers(vera, 1)
-    with sqlite3.connect(sqlite_path(stack)) as connection:
-        connection.execute("ALTER TABLE processed_event RENAME TO processed_event_gone")
-    await write(stack, vera)
-    assert bot.stderr is not None
-    log = (await asyncio.wait_for(bot.stderr.read(), 60)).decode()
-    assert await bot.wait() == 1
+    env = {"TASK_MAX_FAILURES": "3", **QUICK_RETRIES_ENV}
+    async with main_py_running(stack, logs=True, env=env) as bot:
+        await write(stack, vera)
+        await bot_answers(vera, 1)
+        with sqlite3.connect(sqlite_path(stack)) as connection:
+            connection.execute("ALTER TABLE processed_event RENAME TO processed_event_gone")
+        await write(stack, vera)
+        assert bot.stderr is not None
+        log = (await asyncio.wait_for(bot.stderr.read(), 60)).decode()
+        assert await bot.wait() == 1
     assert "vk-longpoll failed 3 times in a row; giving up" in log
     with sqlite3.connect(sqlite_path(stack)) as connection:
         assert connection.execute("SELECT count(*) FROM lease").fetchone() == (0,)  # handed back
@@ -242,16 +269,15 @@ async def test_sigterm_stops_promptly_while_the_database_is_locked(stack: Stack)
     sent meanwhile is answered once by the next start."""
     vera = await stack.person("Вера Иванова", "+79000000003")
     await stack.stop_bot()
-    bot = await main_py(
-        stack, logs=True, env={"SQLITE_BUSY_TIMEOUT_SECONDS": "0.2", **QUICK_RETRIES_ENV}
-    )
-    await write(stack, vera)
-    await bot_answers(vera, 1)
-    async with write_lock(stack):
+    env = {"SQLITE_BUSY_TIMEOUT_SECONDS": "0.2", **QUICK_RETRIES_ENV}
+    async with main_py_running(stack, logs=True, env=env) as bot:
         await write(stack, vera)
-        await read_log_until(bot, UNAVAILABLE)
-        bot.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(bot.wait(), 15) == 0
+        await bot_answers(vera, 1)
+        async with write_lock(stack):
+            await write(stack, vera)
+            await read_log_until(bot, UNAVAILABLE)
+            bot.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(bot.wait(), 15) == 0
     await stack.start_bot()
     await stack.settle()
     assert len(await replies(vera)) == 2

@@ -5,7 +5,8 @@ opens the ORM. The same code runs on SQLite (default) and PostgreSQL (`postgres:
 
 SQLite is opened in WAL mode (readers never wait for a writer) with a busy timeout (a write
 waits that long for another process's lock, such as `main.py admin add` beside the bot).
-PostgreSQL goes through asyncpg's pool, which replaces a lost connection at its next use.
+PostgreSQL goes through asyncpg's pool, which replaces a lost connection at its next use, and
+tortoise's asyncpg engine with transactions fixed to survive a lost connection (`storage/postgres.py`).
 Either way a query can still fail while the database is away; `database_unavailable(error)`
 tells such a failure (worth retrying) from a bug, and the callers retry (see docs/architecture.md).
 """
@@ -25,6 +26,7 @@ from tortoise.migrations.api import migrate
 
 MODELS_MODULE = "storage.models"
 MIGRATIONS_MODULE = "storage.migrations"
+POSTGRES_ENGINE = "storage.postgres"
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds
 
 
@@ -35,9 +37,8 @@ def tortoise_config(
     # statements per connection name process-wide, so a process that opens SQLite and later
     # PostgreSQL (the test suite) must not reuse one name for both.
     connection = database_url.split("://", 1)[0]
-    database: str | dict[str, Any] = database_url
+    database = expand_db_url(database_url)
     if connection == "sqlite":
-        database = expand_db_url(database_url)
         # Pragmas run in this order when the connection opens: the timeout first, so that
         # switching to WAL waits for a lock another process may hold.
         database["credentials"] = {
@@ -45,6 +46,8 @@ def tortoise_config(
             **database["credentials"],
             "journal_mode": "WAL",
         }
+    elif database["engine"] == "tortoise.backends.asyncpg":
+        database["engine"] = POSTGRES_ENGINE  # transactions that survive a lost connection
     return {
         "connections": {connection: database},
         "apps": {

@@ -243,16 +243,25 @@ async def read_log_until(process: asyncio.subprocess.Process, text: str) -> None
             return
 
 
+@asynccontextmanager
+async def bot_process(
+    stack: Stack, person: Person, env: dict[str, str]
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The bot as its own `main.py` process instead of in this one, once it has answered
+    `person`; its log readable (stderr)."""
+    await stack.stop_bot()
+    async with main_py_running(stack, logs=True, env={**QUICK_RETRIES_ENV, **env}) as bot:
+        await write(stack, person)
+        await bot_answers(person, 1)
+        yield bot
+
+
 @ON_SQLITE
 async def test_a_loop_that_gives_up_ends_the_process_non_zero(stack: Stack) -> None:
     """Polling fails for good (here the events table is gone): the process stops its scheduler,
     hands the lease back and exits non-zero, so a supervisor starts it again."""
     vera = await stack.person("Вера Иванова", "+79000000003")
-    await stack.stop_bot()
-    env = {"TASK_MAX_FAILURES": "3", **QUICK_RETRIES_ENV}
-    async with main_py_running(stack, logs=True, env=env) as bot:
-        await write(stack, vera)
-        await bot_answers(vera, 1)
+    async with bot_process(stack, vera, {"TASK_MAX_FAILURES": "3"}) as bot:
         with sqlite3.connect(sqlite_path(stack)) as connection:
             connection.execute("ALTER TABLE processed_event RENAME TO processed_event_gone")
         await write(stack, vera)
@@ -269,11 +278,7 @@ async def test_sigterm_stops_promptly_while_the_database_is_locked(stack: Stack)
     """Stopping while updates wait for the database ends the process at once, and what was
     sent meanwhile is answered once by the next start."""
     vera = await stack.person("Вера Иванова", "+79000000003")
-    await stack.stop_bot()
-    env = {"SQLITE_BUSY_TIMEOUT_SECONDS": "0.2", **QUICK_RETRIES_ENV}
-    async with main_py_running(stack, logs=True, env=env) as bot:
-        await write(stack, vera)
-        await bot_answers(vera, 1)
+    async with bot_process(stack, vera, {"SQLITE_BUSY_TIMEOUT_SECONDS": "0.2"}) as bot:
         async with write_lock(stack):
             await write(stack, vera)
             await read_log_until(bot, UNAVAILABLE)

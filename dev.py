@@ -4,8 +4,8 @@
     python3 dev.py start [main.py args...]   # the bot on its embedded default (SQLite + sandbox)
     python3 dev.py test  [pytest args...]    # the whole test suite
 
-Both create `.venv/` next to this file on first use and (re)install the project with its
-`dev` extra whenever `pyproject.toml` changed, then run inside that virtualenv.
+Both create `.venv/` next to this file on first use and (re)install the project whenever
+`pyproject.toml` changed (`test` with its `dev` extra), then run inside that virtualenv.
 Only the Python standard library is used here, so this works on a fresh machine.
 """
 
@@ -28,7 +28,21 @@ def venv_python() -> Path:
     return VENV / bin_dir / ("python.exe" if os.name == "nt" else "python")
 
 
-def ensure_environment() -> Path:
+def install(python: Path, target: str) -> None:
+    """Install `target` (the project, maybe with an extra) into .venv. uv — fetched from PyPI
+    into .venv by pip — installs several times faster than pip; pip does it if uv is not to
+    be had for this machine."""
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if subprocess.call([*pip, "uv"], cwd=ROOT) == 0:
+        uv = [str(python), "-m", "uv", "pip", "install", "--quiet", "--python", str(python)]
+        subprocess.check_call([*uv, "-e", target], cwd=ROOT)
+    else:
+        subprocess.check_call([*pip, "-e", target], cwd=ROOT)
+
+
+def ensure_environment(*, dev: bool) -> Path:
+    """.venv with the project installed; with `dev`, with its test tools too (the bot alone
+    needs fewer packages, so the first `start` is quicker than the first `test`)."""
     if sys.version_info < (3, 11):
         sys.exit("Нужен Python 3.11 или новее (сейчас %d.%d)." % sys.version_info[:2])
     python = venv_python()
@@ -36,14 +50,12 @@ def ensure_environment() -> Path:
         print("Создаю виртуальное окружение .venv …", flush=True)
         venv.create(VENV, with_pip=True)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+    stamp = STAMP.read_text().split() if STAMP.exists() else []
+    installed = stamp[:1] == [digest] and (not dev or stamp[1:] == ["dev"])
+    if not installed:
         print("Устанавливаю зависимости (один раз) …", flush=True)
-        subprocess.check_call(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-e", f"{ROOT}[dev]"],
-            cwd=ROOT,
-        )
-        STAMP.write_text(digest)
+        install(python, f"{ROOT}[dev]" if dev else str(ROOT))
+        STAMP.write_text(f"{digest} dev" if dev else digest)
     return python
 
 
@@ -51,8 +63,8 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"start", "test"}:
         print(__doc__.strip())
         return 2
-    python = ensure_environment()
     command, rest = argv[0], argv[1:]
+    python = ensure_environment(dev=command == "test")
     if command == "start":
         args = [str(python), str(ROOT / "main.py"), *rest]
     else:

@@ -19,7 +19,7 @@ from bot.app import BotApp
 from bot.cli import add_admin
 from bot.config import Settings, SettingsError, load_settings
 from sandbox.config import SandboxConfig
-from sandbox.demo import fresh_start, seed_demo
+from sandbox.demo import SANDBOX_FILE, fresh_start, seed_demo
 from sandbox.server import Sandbox
 
 
@@ -40,7 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def sandbox_config(settings: Settings) -> SandboxConfig:
     return SandboxConfig(
-        db_path=settings.data_dir / "sandbox.sqlite3",
+        db_path=settings.data_dir / SANDBOX_FILE,
         host=settings.sandbox_host,
         port=settings.sandbox_port,
     )
@@ -58,33 +58,55 @@ def against_sandbox(settings: Settings, config: SandboxConfig, base_url: str) ->
     )
 
 
-async def serve(settings: Settings, *, fresh: bool) -> None:
+async def serve(settings: Settings, *, fresh: bool) -> int:
+    """Run until Ctrl-C / SIGTERM (exit code 0) or until a loop of the bot gives up (1)."""
+    stop = asyncio.Event()  # set from the very start: a stop request during start-up counts
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     sandbox = None
     if settings.sandbox_mode:
         if fresh:
-            fresh_start(settings)
+            for note in fresh_start(settings):
+                print(note, file=sys.stderr)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         sandbox = Sandbox(sandbox_config(settings))
         await sandbox.start()
         settings = against_sandbox(settings, sandbox.config, sandbox.base_url)
     app = BotApp(settings)
     await app.start()
-    if sandbox is not None:
-        print(await seed_demo(sandbox.base_url), flush=True)
-    else:
-        print(f"Бот запущен для сообщества «{app.community.name}». Ctrl-C — остановить.")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        if sandbox is not None:
+            print(await seed_demo(sandbox.base_url, settings), flush=True)
+        else:
+            print(f"Бот запущен для сообщества «{app.community.name}». Ctrl-C — остановить.")
+        waits = {asyncio.create_task(stop.wait()), asyncio.create_task(app.failed.wait())}
+        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
     finally:
+        if app.failure is not None:
+            print(f"Бот остановлен из-за сбоя ({app.failure}).", file=sys.stderr)
         print("Останавливаюсь…", flush=True)
         await app.stop()
         if sandbox is not None:
             await sandbox.stop()
+    return 1 if app.failure is not None else 0
+
+
+PRODUCT_LOGGERS = ("bot", "storage", "sandbox", "__main__")
+
+
+def configure_logging(settings: Settings) -> None:
+    """The product's lines at LOG_LEVEL; libraries (APScheduler, vkbottle, tortoise…) only at
+    LIBRARY_LOG_LEVEL (WARNING by default), all in one format."""
+    logging.basicConfig(
+        level=settings.library_log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for name in PRODUCT_LOGGERS:
+        logging.getLogger(name).setLevel(settings.log_level)
+    logging.getLogger("vkbottle").handlers.clear()  # its own handler would print lines twice
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,9 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     if args.command == "admin":
         if settings.sandbox_mode:
             config = sandbox_config(settings)
@@ -106,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                       region=args.region)
         )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, fresh=args.fresh))
+        return asyncio.run(serve(settings, fresh=args.fresh))
     return 0
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
-from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from vkbottle import Bot
@@ -20,6 +21,7 @@ from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
 from bot.runtime.middleware import context_middlewares
 from bot.runtime.polling import ResumablePolling
+from bot.runtime.supervisor import Backoff, Supervisor
 from bot.runtime.tasks import BackgroundTasks
 from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
@@ -32,17 +34,18 @@ from bot.jobs import Jobs
 from bot.services.meetings import MeetingService
 from bot.services.onboarding import OnboardingService
 from bot.services.posters import PosterService
-from bot.services.stats import StatsService
+from bot.services.stats import FLUSH_SECONDS, StatsService
 from bot.services.uptake import UptakeService
 from bot.services.staff import StaffDirectory, StaffService
 from bot.services.tickets import TicketService
 from bot.sms import SmsGateway, build_sms_gateway
-from bot.vk.gateway import Community, RetryPolicy, VkGateway
+from bot.vk.errors import VkUnavailable
+from bot.vk.gateway import Community, RetryPolicy, VkGateway, keyed_sends
 from bot.vk.rate_limit import RateLimiter
-from storage.db import close_database, init_database
+from storage.db import close_database, database_unavailable, init_database
 from storage.dialog_state import DatabaseStateDispenser
 from storage.models import RepresentativeKind
-from storage.runtime_state import claim_events, get_value, set_value
+from storage.runtime_state import claim_events, claim_moment, get_value, set_value
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +146,19 @@ def build_bot(services: Services) -> Bot:
     )
 
 
+def _passing(error: Exception) -> bool:
+    """VK or the database away for a while: polling waits for them as long as it takes."""
+    return isinstance(error, VkUnavailable) or database_unavailable(error)
+
+
 class BotApp:
-    """The running bot: `await start()`, then `await stop()` (or `run_until_stopped`)."""
+    """The running bot: `await start()`, then `await stop()`.
+
+    Its loops (polling, the statistics flush) run under a `Supervisor`; the scheduled jobs run
+    in APScheduler. Should a loop give up (`Settings.task_max_failures` failures in a row),
+    the scheduler stops at once (so the lease passes to another process) and `failed` is set:
+    `main.py` then stops the app and exits non-zero.
+    """
 
     def __init__(
         self,
@@ -158,12 +172,19 @@ class BotApp:
         self.clock = clock or SystemClock()
         self._sms = sms
         self._retry = retry
-        self._poll_task: asyncio.Task[None] | None = None
-        self._stats_task: asyncio.Task[None] | None = None
+        self.backoff = Backoff.of(settings)
+        self.supervisor = Supervisor(self.backoff, settings.task_max_failures, self._died)
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.failed = asyncio.Event()
+        self.failure: str | None = None
+        self._events: AsyncIterator[dict[str, Any]] | None = None
+        self._mark: tuple[int, datetime] | None = None  # (position, claim mark of its batch)
         self.polled_ts: int = 0
 
     async def start(self) -> None:
-        await init_database(self.settings.database_url)
+        await init_database(
+            self.settings.database_url, busy_timeout=self.settings.sqlite_busy_timeout_seconds
+        )
         self.gateway = build_gateway(self.settings, self._retry)
         self.community = await self.gateway.community()
         self.services = build_services(
@@ -174,23 +195,32 @@ class BotApp:
             self.community,
         )
         self.bot = build_bot(self.services)
-        self.dispatcher = UpdateDispatcher(self._route, claim_events)
+        self.dispatcher = UpdateDispatcher(self._route, claim_events, self.backoff)
         await self.services.imports.recover()
         self.jobs = Jobs(self.services)
-        self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.jobs.schedule(self.scheduler)
         self.scheduler.start()
         # Each process flushes its own chat-activity counts (not a leader-only job).
-        self._stats_task = asyncio.create_task(self.services.stats.run_flusher(), name="stats-flusher")
-        position = await self._resume_position()
-        self.polled_ts = int(position)
-        self._poll_task = asyncio.create_task(self._poll(position), name="vk-longpoll")
+        self.supervisor.loop(
+            "stats-flusher", self.services.stats.flush, every=FLUSH_SECONDS,
+            outlived=database_unavailable,
+        )
+        self.polled_ts = int(await self._resume_position())
+        self.supervisor.loop("vk-longpoll", self._poll_once, outlived=_passing)
         log.info("bot started for community %s (%s)", self.community.name, self.community.id)
 
+    def _died(self, name: str, error: BaseException) -> None:
+        """A loop gave up: stop leading at once (no more lease renewals) and tell `main.py`."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.failure = f"{name}: {error!r}"
+        self.failed.set()
+
     async def _route(self, update: dict) -> None:
-        if await count_ordinary_chat_message(update, self.services):
-            return
-        await self.bot.process_event(update, self.gateway.api)
+        with keyed_sends(update.get("event_id")):  # handled again: VK drops repeated answers
+            if await count_ordinary_chat_message(update, self.services):
+                return
+            await self.bot.process_event(update, self.gateway.api)
 
     async def _resume_position(self) -> str:
         """Where polling starts: where it stopped, or (first start) at the current event, so
@@ -202,31 +232,60 @@ class BotApp:
         await set_value(LONGPOLL_POSITION, str(server["ts"]))
         return str(server["ts"])
 
-    async def _poll(self, resume_ts: str) -> None:
-        polling = ResumablePolling(
-            api=self.gateway.api, group_id=self.settings.vk_group_id, resume_ts=resume_ts
-        )
-        async for event in polling.listen():
-            await self.dispatcher.feed(event.get("updates", []))
-            self.polled_ts = int(event["ts"])
-            await set_value(LONGPOLL_POSITION, str(event["ts"]))
-
-    async def stop(self, *, drain_timeout: float = 10.0) -> None:
-        if self._poll_task is not None:
-            self._poll_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poll_task
+    async def _poll_once(self) -> None:
+        """One long-poll answer, handed to the dispatcher; after a failure polling starts
+        again from the last position handed over, so VK sends what was not taken again."""
+        if self._events is None:
+            polling = ResumablePolling(
+                api=self.gateway.api, group_id=self.settings.vk_group_id,
+                resume_ts=str(self.polled_ts),
+            )
+            self._events = aiter(polling.listen())
+        events = self._events
         try:
-            await asyncio.wait_for(self.dispatcher.drain(), drain_timeout)
+            event = await anext(events)
+            await self.dispatcher.feed(event.get("updates", []), self._claim_mark(self.polled_ts))
+        except BaseException:
+            self._events = None
+            await events.aclose()  # type: ignore[attr-defined]
+            raise
+        self.polled_ts = int(event["ts"])
+        try:
+            await set_value(LONGPOLL_POSITION, str(event["ts"]))
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning("long-poll position not stored (%s); the next one will be", exc)
+
+    def _claim_mark(self, position: int) -> datetime:
+        """The claim mark of the batch polled from `position`: the same when polling starts
+        again from there after a failure and VK sends that batch once more."""
+        if self._mark is None or self._mark[0] != position:
+            self._mark = (position, claim_moment())
+        return self._mark[1]
+
+    async def stop(self) -> None:
+        """Stop everything, each step on its own: a step that fails (the database may be
+        away) is logged and the rest still runs, so a stop request always ends the process."""
+        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("polling and flushing", self.supervisor.cancel),
+            ("updates in progress", self._drain),
+            ("scheduled jobs", lambda: self.jobs.stop(self.settings.stop_timeout_seconds)),
+            ("scheduler lease", self.jobs.lease.release),  # another process may lead at once
+            ("statistics", self.services.stats.flush),
+            ("background work", self.services.tasks.cancel),  # resumed at the next start
+            ("VK connection", self.gateway.close),
+            ("database", close_database),
+        ]
+        for what, step in steps:
+            try:
+                await step()
+            except Exception:
+                log.exception("stopping: %s failed", what)
+
+    async def _drain(self) -> None:
+        try:
+            await asyncio.wait_for(self.dispatcher.drain(), self.settings.stop_timeout_seconds)
         except TimeoutError:
             log.warning("stopping with updates still in progress")
             await self.dispatcher.cancel()
-        self.scheduler.shutdown(wait=False)
-        await self.jobs.lease.release()  # another process may lead at once
-        if self._stats_task is not None:
-            self._stats_task.cancel()
-            await asyncio.gather(self._stats_task, return_exceptions=True)
-        await self.services.stats.flush()
-        await self.services.tasks.cancel()  # unfinished work resumes at the next start
-        await self.gateway.close()
-        await close_database()

@@ -39,7 +39,7 @@ async def add_admin(
     settings: Settings, *, phone: str, municipality: str | None, region: str | None
 ) -> int:
     """The `admin add` command: prints the outcome, returns the exit code."""
-    await init_database(settings.database_url)
+    await init_database(settings.database_url, busy_timeout=settings.sqlite_busy_timeout_seconds)
     gateway = build_gateway(settings, RetryPolicy(max_attempts=2))
     try:
         community = await gateway.community()

@@ -10,11 +10,31 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VK_API_URL = "https://api.vk.ru/method/"
-DEFAULT_DATABASE_URL = "sqlite://data/bot.sqlite3"
+DATABASE_FILE = "bot.sqlite3"  # the embedded default's database, inside DATA_DIR
+
+
+class JobIntervals(BaseModel):
+    """Seconds between two runs of each scheduled job (`bot/jobs.py`); every job also runs once
+    at start-up. Tests shorten them (`JobIntervals.every(0.1)`); `JOB_INTERVALS` takes JSON."""
+
+    model_config = {"extra": "forbid"}
+
+    meetings_due: float = Field(default=30, gt=0)  # links at T−30, closing at the end
+    broadcasts_due: float = Field(default=60, gt=0)  # quiet hours over, crashed ones resumed
+    ticket_deadlines: float = Field(default=600, gt=0)
+    resume_pending_chats: float = Field(default=600, gt=0)
+    remind_stalled: float = Field(default=1800, gt=0)
+    uptake_summaries: float = Field(default=1800, gt=0)
+    weekly_summaries: float = Field(default=3600, gt=0)
+    forget_old_events: float = Field(default=6 * 3600, gt=0)
+
+    @classmethod
+    def every(cls, seconds: float) -> JobIntervals:
+        return cls(**{name: seconds for name in cls.model_fields})
 
 
 class Settings(BaseSettings):
@@ -23,7 +43,10 @@ class Settings(BaseSettings):
     vk_token: SecretStr | None = Field(default=None, description="community access token")
     vk_group_id: int | None = Field(default=None, gt=0)
     vk_api_url: str = VK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
+    # Empty: the embedded default, DATA_DIR/bot.sqlite3 (filled in by `_database_in_data_dir`).
+    database_url: str = ""
+    # SQLite: how long a write waits for another process's lock before it fails (and is retried).
+    sqlite_busy_timeout_seconds: float = Field(default=5.0, ge=0, le=600)
     # Not TIMEZONE: tortoise-orm writes that variable into os.environ when it starts.
     default_timezone: str = "Europe/Moscow"
     vk_rate_limit: float = Field(default=20.0, gt=0, le=1000)
@@ -37,6 +60,15 @@ class Settings(BaseSettings):
     meeting_link_lead_minutes: int = Field(default=30, ge=5, le=120)
     # With several processes one runs the scheduled jobs; if it dies another takes over after this.
     scheduler_lease_seconds: int = Field(default=40, ge=3, le=600)
+    job_intervals: JobIntervals = JobIntervals()
+    # A failed iteration of a long-running loop (polling, a job, a flush) or a failed update is
+    # retried after retry_first_seconds, doubling up to retry_max_seconds. A loop that fails
+    # task_max_failures times in a row gives up: the process exits non-zero for its supervisor.
+    retry_first_seconds: float = Field(default=0.5, gt=0, le=60)
+    retry_max_seconds: float = Field(default=30.0, gt=0, le=3600)
+    task_max_failures: int = Field(default=10, ge=1, le=1000)
+    # On stop: how long updates in progress may take before they are cancelled.
+    stop_timeout_seconds: float = Field(default=10.0, ge=0, le=600)
     sms_provider: Literal["sandbox", "smsru"] = "sandbox"
     sms_api_key: SecretStr | None = None
     sms_sender: str | None = None  # with SMS.ru: only a sender name approved in the account
@@ -44,7 +76,8 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
     data_dir: Path = Path("data")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # the bot's own lines
+    library_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator("default_timezone")
     @classmethod
@@ -58,9 +91,16 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite://", "postgres://", "postgresql://", "psycopg://")):
+        schemes = ("sqlite://", "postgres://", "postgresql://", "psycopg://")
+        if value and not value.startswith(schemes):
             raise ValueError("ожидается sqlite://… или postgres://…")
         return value
+
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite://{self.default_database_path}"
+        return self
 
     @model_validator(mode="after")
     def _token_needs_group(self) -> Settings:
@@ -73,6 +113,11 @@ class Settings(BaseSettings):
     @property
     def sandbox_mode(self) -> bool:
         return self.vk_token is None
+
+    @property
+    def default_database_path(self) -> Path:
+        """Where the embedded default keeps the bot's database (DATABASE_URL unset)."""
+        return self.data_dir / DATABASE_FILE
 
 
 class SettingsError(Exception):

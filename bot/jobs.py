@@ -1,11 +1,18 @@
-"""Scheduled work. The database holds the truth (what is due); these jobs only look it up, so
-a job that was missed while the bot was down simply finds more to do at the next run."""
+"""Scheduled work, ticked by APScheduler (`AsyncIOScheduler`, started by `BotApp`).
+
+The database holds the truth (what is due); these jobs only look it up, so a job that was
+missed while the bot was down simply finds more to do at the next run. Every job runs once at
+start-up and then every `Settings.job_intervals.<job>` seconds of real time; what is due is
+decided by the domain clock (`services.clock`), which tests move.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -13,6 +20,7 @@ from bot.handlers.broadcasts import run_broadcast
 from bot.handlers.onboarding import send_step
 from bot.handlers.stats import weekly_summaries
 from bot.runtime.context import Services
+from bot.runtime.supervisor import Backoff, while_database_away
 from bot.services.ports import MessengerUnavailable, RecipientUnreachable
 from bot.services.schedule import show_moment
 from bot.texts import plural
@@ -22,7 +30,9 @@ from storage.runtime_state import forget_old_events
 log = logging.getLogger(__name__)
 
 
-MEETING_TICK = 30  # seconds between looks at the meetings table
+def wall_clock() -> datetime:
+    """APScheduler's time (real time), as opposed to the domain clock that decides what is due."""
+    return datetime.now(timezone.utc)
 
 
 class Jobs:
@@ -32,32 +42,67 @@ class Jobs:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        ttl = timedelta(seconds=services.settings.scheduler_lease_seconds)
+        settings = services.settings
+        ttl = timedelta(seconds=settings.scheduler_lease_seconds)
         self.lease = DatabaseLease("scheduler", ttl)
         self._heartbeat = ttl / 3
+        self._intervals = settings.job_intervals
+        self._backoff = Backoff.of(settings)
         self.leading = False
         self._scheduler: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[Any]] = set()
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
+        """Every job, due at once and then at its interval (none is added paused)."""
         self._scheduler = scheduler
-        now = self.services.clock.now()
-        jobs = [
-            (self.keep_lead, self._heartbeat, now),
-            (self.forget_old_events, timedelta(hours=6), None),
-            (self.resume_pending_chats, timedelta(minutes=10), None),
-            (self.remind_stalled, timedelta(minutes=30), None),
-            (self.uptake_summaries, timedelta(minutes=30), None),
-            (self.ticket_deadlines, timedelta(minutes=10), now),
-            (self.meetings_due, timedelta(seconds=MEETING_TICK), None),
-            (self.broadcasts_due, timedelta(minutes=1), None),
-            (self.weekly_summaries, timedelta(hours=1), None),
+        jobs: list[tuple[Callable[[], Awaitable[None]], float]] = [
+            (self.keep_lead, self._heartbeat.total_seconds())
         ]
-        for job, every, first in jobs:
-            run = job if job == self.keep_lead else self._as_leader(job)
-            scheduler.add_job(
-                run, "interval", seconds=every.total_seconds(),
-                id=job.__name__, next_run_time=first, max_instances=1, coalesce=True,
+        for name, seconds in self._intervals.model_dump().items():
+            jobs.append((getattr(self, name), seconds))
+        for job, seconds in jobs:
+            run = self._retried(job if job == self.keep_lead else self._as_leader(job), seconds)
+            scheduler.add_job(  # a run the busy event loop delayed is run late, never skipped
+                run, "interval", seconds=seconds, id=job.__name__, name=job.__name__,
+                next_run_time=wall_clock(), max_instances=1, coalesce=True,
+                misfire_grace_time=None,
             )
+
+    def _retried(
+        self, job: Callable[[], Awaitable[None]], interval: float
+    ) -> Callable[[], Awaitable[None]]:
+        """While the database is away, a run is repeated after a backoff — for at most half the
+        job's interval; then it fails (APScheduler logs it) and the next run tries again."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await while_database_away(
+                    f"job {job.__name__}", job, self._backoff, patience=interval / 2
+                )
+            except asyncio.CancelledError:  # the bot stops: the next start does it
+                log.info("job %s cancelled by the stop", job.__name__)
+            finally:
+                self._running.discard(task)
+
+        run.__name__ = job.__name__
+        return run
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job is running right now."""
+        return bool(self._running)
+
+    async def stop(self, timeout: float) -> None:
+        """No new runs; the running ones may finish within `timeout`, then they are cancelled."""
+        if self._scheduler is None or not self._scheduler.running:
+            return
+        self._scheduler.pause()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=timeout)
+        self._scheduler.shutdown(wait=False)
 
     def _as_leader(self, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
@@ -83,13 +128,16 @@ class Jobs:
     async def meetings_due(self) -> None:
         """Open and close what is due, then set exact timers for what comes within a tick."""
         await self.services.meetings.run_due()
-        if self._scheduler is None:
+        if self._scheduler is None or not self._scheduler.running:
             return
         now = self.services.clock.now()
+        tick = timedelta(seconds=self._intervals.meetings_due)
         for moment in await self.services.meetings.next_times():
-            if now < moment <= now + timedelta(seconds=MEETING_TICK):
+            if now < moment <= now + tick:
+                run_due = self._as_leader(self.services.meetings.run_due)
                 self._scheduler.add_job(
-                    self._as_leader(self.services.meetings.run_due), "date", run_date=moment,
+                    self._retried(run_due, tick.total_seconds()),
+                    "date", run_date=wall_clock() + (moment - now),
                     id=f"meetings-at-{moment.isoformat()}", replace_existing=True,
                 )
 

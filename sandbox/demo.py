@@ -8,7 +8,6 @@ sandbox's own JSON API, as any script could; their roles are written to the bot'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 
@@ -17,6 +16,7 @@ from bot.services.tenants import find_or_create_municipality
 from sandbox.world.store import remove_database
 from storage.models import Person, Role, RoleGrant
 
+SANDBOX_FILE = "sandbox.sqlite3"  # the sandbox's world, inside DATA_DIR
 REGION = "Демо-регион"
 MUNICIPALITY = "Демо-город"
 
@@ -47,16 +47,23 @@ PEOPLE = (
 )
 
 
-def fresh_start(settings: Settings) -> None:
-    """Forget the sandbox world and (when it is the default SQLite file) the bot's database."""
-    files = [settings.data_dir / "sandbox.sqlite3"]
-    if settings.database_url.startswith("sqlite://"):
-        files.append(Path(settings.database_url.removeprefix("sqlite://")))
-    for path in files:
-        remove_database(path)
+def fresh_start(settings: Settings) -> list[str]:
+    """Forget the sandbox world and the bot's database of the embedded default — both in the
+    data folder (DATA_DIR). A database DATABASE_URL names outside it is left alone: the notes
+    returned say so."""
+    remove_database(settings.data_dir / SANDBOX_FILE)
+    if bot_database_in_data_dir(settings):
+        remove_database(settings.default_database_path)
+        return []
+    return [f"База бота (DATABASE_URL) не в папке данных {settings.data_dir}: "
+            "--fresh её не трогает."]
 
 
-async def seed_demo(base_url: str) -> str:
+def bot_database_in_data_dir(settings: Settings) -> bool:
+    return settings.database_url == f"sqlite://{settings.default_database_path}"
+
+
+async def seed_demo(base_url: str, settings: Settings) -> str:
     """Make sure the demo world exists; return a Russian guide on how to act as each person."""
     async with aiohttp.ClientSession(base_url=base_url) as http:
         async with http.get("/sandbox/community") as response:
@@ -73,7 +80,7 @@ async def seed_demo(base_url: str) -> str:
                     by_phone[person.phone] = await response.json()
             ids[person.phone] = int(by_phone[person.phone]["id"])
     await _grant_demo_roles(ids)
-    return _guide(base_url, int(community["id"]), ids)
+    return _guide(base_url, int(community["id"]), ids, _where_data_is(settings))
 
 
 async def _grant_demo_roles(ids: dict[str, int]) -> None:
@@ -87,12 +94,18 @@ async def _grant_demo_roles(ids: dict[str, int]) -> None:
         await RoleGrant.get_or_create(person=record, role=person.role, municipality=municipality)
 
 
-def _guide(base_url: str, group_id: int, ids: dict[str, int]) -> str:
+def _where_data_is(settings: Settings) -> str:
+    if bot_database_in_data_dir(settings):
+        return f"Данные бота и песочницы — в папке {settings.data_dir}."
+    return f"Мир песочницы — в папке {settings.data_dir}, база бота — по DATABASE_URL."
+
+
+def _guide(base_url: str, group_id: int, ids: dict[str, int], where_data_is: str) -> str:
     lines = [
         "",
         f"Песочница ВКонтакте запущена: {base_url}",
         f"Откройте {base_url}/ в браузере — там можно писать боту от имени любого человека.",
-        "Бот работает на встроенной базе SQLite. Ctrl-C — остановить.",
+        f"{where_data_is} Ctrl-C — остановить.",
         "",
         "Демо-люди (написать боту от имени человека и прочитать ответ):",
     ]

@@ -1,7 +1,8 @@
 """A vkbottle state dispenser backed by the database: a dialog survives a restart.
 
-The key is the person's VK id (the bot's message view uses `from_id` as the state key), so a
-person's dialog is the same whether they write in the community dialog or in a house chat.
+The key is the person's VK id: the bot's message view (`bot/handlers/__init__.py`) uses the
+sender's `from_id` as the state key in the community dialog, and no state at all for messages in
+group chats — a dialog with the bot lives only in the person's dialog with the community.
 """
 
 from __future__ import annotations

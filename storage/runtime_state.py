@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
@@ -9,23 +10,33 @@ from datetime import datetime, timedelta, timezone
 from storage.models import KeyValue, ProcessedEvent
 
 
-async def claim_events(event_ids: Sequence[str]) -> set[str]:
+def claim_moment() -> datetime:
+    """The mark of one claim: now, with random microseconds, so no other claim shares it."""
+    return datetime.now(timezone.utc).replace(microsecond=secrets.randbelow(1_000_000))
+
+
+async def claim_events(event_ids: Sequence[str], moment: datetime | None = None) -> set[str]:
     """The ids seen for the first time (a redelivered one is left out) — one statement for a
-    whole long-poll batch: `INSERT … ON CONFLICT DO NOTHING RETURNING`, on SQLite and PostgreSQL."""
+    whole long-poll batch, on SQLite and PostgreSQL.
+
+    Each row is marked with the claim's `moment` (`claim_moment()`). Repeating a claim with the
+    same moment returns the ids it took the first time as well: a claim that was committed
+    but whose answer was lost with the connection is not mistaken for someone else's."""
     unique = list(dict.fromkeys(event_ids))
     if not unique:
         return set()
+    moment = moment or claim_moment()
     connection = ProcessedEvent._meta.db
     postgres = connection.capabilities.dialect == "postgres"
-    now = datetime.now(timezone.utc)
     params: list[object] = []
     rows = []
     for index, event_id in enumerate(unique):
-        params += [event_id, now if postgres else str(now)]  # as tortoise stores it in SQLite
+        params += [event_id, moment if postgres else str(moment)]  # as tortoise stores it in SQLite
         rows.append(f"(${2 * index + 1}, ${2 * index + 2})" if postgres else "(?, ?)")
     sql = (
         f"INSERT INTO processed_event (event_id, received_at) VALUES {', '.join(rows)} "
-        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+        "ON CONFLICT (event_id) DO UPDATE SET received_at = excluded.received_at "
+        "WHERE processed_event.received_at = excluded.received_at RETURNING event_id"
     )
     return {row["event_id"] for row in await connection.execute_query_dict(sql, params)}
 

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import SecretStr
 
 from bot.app import BotApp
-from bot.config import Settings
+from bot.config import JobIntervals, Settings
 from bot.vk.gateway import RetryPolicy
 from sandbox.config import SandboxConfig
 from sandbox.server import Sandbox
@@ -27,6 +29,8 @@ from sandbox.server import Sandbox
 FAST_RETRIES = RetryPolicy(
     max_attempts=8, short_delay=0.05, base_delay=0.05, flood_delay=0.2, max_delay=0.2
 )
+# `@pytest.mark.bot_settings(**TICKING)`: the scheduler runs every job several times a second.
+TICKING: dict[str, Any] = {"job_intervals": JobIntervals.every(0.2), "scheduler_lease_seconds": 3}
 
 
 class MovableClock:
@@ -96,6 +100,7 @@ class Stack:
     clock: MovableClock = field(default_factory=MovableClock)
     app: BotApp | None = None
     people: list[Person] = field(default_factory=list)
+    job_runs: list[JobExecutionEvent] = field(default_factory=list)
 
     @property
     def group_id(self) -> int:
@@ -103,8 +108,35 @@ class Stack:
 
     async def start_bot(self) -> BotApp:
         self.app = BotApp(self.settings, clock=self.clock, retry=FAST_RETRIES)
+        self.app.scheduler.add_listener(self.job_runs.append, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         await self.app.start()
         return self.app
+
+    async def tick(self, timeout: float = 30.0) -> None:
+        """Wait until the running scheduler has, on its own timers, run each of its interval
+        jobs once more from start to end after this call (so each saw the clock as it is now),
+        then for the work they started. Needs short intervals: `bot_settings(**TICKING)`."""
+        await self.jobs_ran(since=datetime.now(timezone.utc), timeout=timeout)
+        await self.finish_background_work()
+
+    async def jobs_ran(self, since: datetime, timeout: float = 30.0) -> None:
+        """Wait until every interval job of the scheduler has run, due at `since` or later."""
+        assert self.app is not None
+        scheduler = self.app.scheduler
+        jobs = {job.id for job in scheduler.get_jobs() if isinstance(job.trigger, IntervalTrigger)}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            runs = [run for run in self.job_runs if run.scheduled_run_time >= since]
+            failed = [run for run in runs if run.exception is not None]
+            if failed:
+                raise AssertionError(f"job {failed[0].job_id} failed: {failed[0].exception!r}")
+            missing = jobs - {run.job_id for run in runs}
+            if not missing:
+                return
+            if loop.time() > deadline:
+                raise TimeoutError(f"the scheduler did not run {sorted(missing)}")
+            await asyncio.sleep(0.01)
 
     async def stop_bot(self) -> None:
         if self.app is not None:
@@ -129,7 +161,8 @@ class Stack:
         return person
 
     async def settle(self, timeout: float = 15.0) -> None:
-        """Wait until the bot has taken every event the sandbox emitted and handled it."""
+        """Wait until the bot has taken every event the sandbox emitted and handled it, and no
+        scheduled job is running."""
         if self.app is None:
             return
         loop = asyncio.get_running_loop()
@@ -137,7 +170,11 @@ class Stack:
         quiet_rounds = 0
         while quiet_rounds < 3:
             emitted = self.sandbox.world.events.last_ts
-            caught_up = self.app.polled_ts >= emitted and not self.app.dispatcher.busy
+            caught_up = (
+                self.app.polled_ts >= emitted
+                and not self.app.dispatcher.busy
+                and not self.app.jobs.busy
+            )
             quiet_rounds = quiet_rounds + 1 if caught_up else 0
             if loop.time() > deadline:
                 raise TimeoutError(f"bot did not settle: polled {self.app.polled_ts}, emitted {emitted}")
@@ -248,7 +285,7 @@ class Person:
         return await self.open((await self.sms())[-1]["text"].rsplit(" ", 1)[-1])
 
 
-def bot_settings(database_url: str, sandbox: Sandbox, data_dir: Path) -> Settings:
+def bot_settings(database_url: str, sandbox: Sandbox, data_dir: Path, **overrides: Any) -> Settings:
     return Settings(
         vk_token=SecretStr(sandbox.config.token),
         vk_group_id=sandbox.config.group_id,
@@ -257,6 +294,7 @@ def bot_settings(database_url: str, sandbox: Sandbox, data_dir: Path) -> Setting
         sms_outbox_url=f"{sandbox.base_url}/sandbox/sms",
         data_dir=data_dir,
         _env_file=None,  # type: ignore[call-arg]
+        **overrides,
     )
 
 

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("VK_TOKEN", "VK_GROUP_ID", "DATABASE_URL", "DEFAULT_TIMEZONE", "VK_RATE_LIMIT"):
+    for name in ("VK_TOKEN", "VK_GROUP_ID", "DATABASE_URL", "DEFAULT_TIMEZONE", "VK_RATE_LIMIT",
+                 "DATA_DIR", "JOB_INTERVALS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -85,3 +86,20 @@ def test_regression_tortoise_timezone_variable_does_not_leak_into_settings(
     in the same process once took every municipality for UTC (daily summaries at 13:00)."""
     monkeypatch.setenv("TIMEZONE", "UTC")
     assert load_settings().default_timezone == "Europe/Moscow"
+
+
+def test_the_default_database_lives_in_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATA_DIR", "/srv/домовые")
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///srv/домовые/bot.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", "postgres://bot@db/domovye")
+    assert load_settings().database_url == "postgres://bot@db/domovye"
+
+
+def test_job_intervals_come_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOB_INTERVALS", '{"meetings_due": 15}')
+    intervals = load_settings().job_intervals
+    assert intervals.meetings_due == 15 and intervals.broadcasts_due == 60
+    monkeypatch.setenv("JOB_INTERVALS", '{"meeting_due": 15}')
+    with pytest.raises(SettingsError, match="JOB_INTERVALS.MEETING_DUE"):
+        load_settings()

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
+
+from tortoise.exceptions import OperationalError
 
 from bot.runtime.dispatcher import UpdateDispatcher, ordering_key
+from bot.runtime.supervisor import Backoff
+
+QUICK = Backoff(first=0.001, maximum=0.004)
+LOCKED = OperationalError(sqlite3.OperationalError("database is locked"))
 
 
 def message(event_id: str, from_id: int, text: str) -> dict:
@@ -20,7 +27,7 @@ class MemoryClaims:
     def __init__(self) -> None:
         self.seen: set[str] = set()
 
-    async def __call__(self, event_ids: list[str]) -> set[str]:
+    async def __call__(self, event_ids: list[str], moment: object) -> set[str]:
         new = {i for i in event_ids if i not in self.seen}
         self.seen |= new
         return new
@@ -82,3 +89,45 @@ def test_ordering_key_is_the_person_for_messages_and_callbacks() -> None:
     callback = {"type": "message_event", "object": {"user_id": 9, "peer_id": 9}}
     assert ordering_key(callback) == 9
     assert ordering_key({"type": "group_join", "object": {}}) == ("type", "group_join")
+
+
+async def test_a_claim_the_database_failed_is_repeated_with_the_same_mark() -> None:
+    """While the database is away the batch waits; the repeat carries the first attempt's
+    mark, so a claim committed before its answer was lost is still this batch's."""
+    marks: list[object] = []
+    handled: list[str] = []
+
+    async def claim(event_ids: list[str], moment: object) -> set[str]:
+        marks.append(moment)
+        if len(marks) < 3:
+            raise LOCKED
+        return set(event_ids)
+
+    async def handle(update: dict) -> None:
+        handled.append(update["event_id"])
+
+    dispatcher = UpdateDispatcher(handle, claim, QUICK)
+    await dispatcher.feed([message("e1", 1, "x"), message("e2", 2, "y")])
+    await dispatcher.drain()
+    assert len(marks) == 3 and len(set(marks)) == 1
+    assert sorted(handled) == ["e1", "e2"]
+
+
+async def test_an_update_the_database_failed_is_handled_again_and_a_bug_is_not() -> None:
+    attempts: dict[str, int] = {}
+    done: list[str] = []
+
+    async def handle(update: dict) -> None:
+        event_id = update["event_id"]
+        attempts[event_id] = attempts.get(event_id, 0) + 1
+        if event_id == "locked" and attempts[event_id] < 3:
+            raise LOCKED
+        if event_id == "bug":
+            raise RuntimeError("boom")
+        done.append(event_id)
+
+    dispatcher = UpdateDispatcher(handle, MemoryClaims(), QUICK)
+    await dispatcher.feed([message("locked", 1, "x"), message("after", 1, "y"), message("bug", 2, "z")])
+    await dispatcher.drain()
+    assert attempts == {"locked": 3, "after": 1, "bug": 1}
+    assert done == ["locked", "after"]  # the person's next update waited for the retried one

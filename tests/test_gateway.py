@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.vk.errors import ChatAccessDenied, VkUnavailable
-from bot.vk.gateway import FileTooLarge, VkGateway, stable_random_id
+from bot.vk.gateway import FileTooLarge, VkGateway, keyed_sends, stable_random_id
 from bot.vk.rate_limit import RateLimiter
 from sandbox.bulk import create_chats
 from sandbox.server import Sandbox
@@ -287,3 +288,29 @@ async def test_downloaded_files_are_cut_a_broken_transfer_is_retried(
     content = await gateway.download(f"{files.url}/{MB}?length=1", max_bytes=MB)
     assert content == PATTERN[:MB]
     assert len(files.sent) == 2  # the cut one, then the whole one
+
+
+async def test_an_update_handled_again_delivers_its_answers_once(
+    sandbox: Sandbox, gateway: VkGateway
+) -> None:
+    """Sends inside `keyed_sends(event)` repeat their `random_id`s when the same update is
+    handled again (after a database failure): VK drops what it already delivered."""
+    (person,) = await make_people(sandbox, 1, wrote_first=True)
+    for event in ("event-1", "event-1", "event-2"):
+        with keyed_sends(event):
+            await gateway.send(person, "Здравствуйте")
+            await gateway.send(person, "Выберите действие")
+    seen = await people_api(sandbox, "GET", f"/sandbox/people/{person}/messages?peer_id=-{sandbox.config.group_id}")
+    assert [m["text"] for m in seen["items"]] == ["Здравствуйте", "Выберите действие"] * 2
+
+
+async def test_a_peer_that_refuses_messages_leaves_no_vkbottle_line(
+    sandbox: Sandbox, gateway: VkGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression: vkbottle logged «API error(s) in response wasn't handled … 901» for every
+    person who had not allowed messages, though the gateway reads each peer's result."""
+    caplog.set_level(logging.DEBUG, logger="vkbottle")
+    (silent,) = await make_people(sandbox, 1, wrote_first=False)
+    (result,) = await gateway.send_many([silent], "Приглашение")
+    assert result.error is not None and result.error.code == 901
+    assert "wasn't handled" not in caplog.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable
 
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
@@ -14,9 +15,11 @@ from bot.keyboards.common import cancel_keyboard
 from bot.runtime.attachments import document
 from bot.runtime.context import Services, Turn
 from bot.runtime.rules import Command
+from bot.runtime.supervisor import Backoff, while_database_away
 from bot.services.access import working_municipality
 from bot.services.chat_import import MAX_FILE_BYTES, ImportPlan, template_xlsx
 from bot.services.imports import Started, problems_report
+from bot.services.chats import CreationReport
 from bot.services.invitations import Delivery
 from bot.services.ports import MessengerError, MessengerUnavailable
 from bot.states import ChatImport
@@ -139,9 +142,14 @@ async def run_import(services: Services, peer_id: int, cmid: int, started: Start
         except MessengerError as exc:
             log.info("progress message not edited: %s", exc)
 
+    def create() -> Awaitable[CreationReport]:
+        return services.imports.run(started, progress)
+
     with bulk_priority():
-        try:
-            report = await services.imports.run(started, progress)
+        try:  # a run the database interrupted goes on where it was (each step is done once)
+            report = await while_database_away(
+                f"import {started.batch.id}", create, Backoff.of(services.settings)
+            )
         except MessengerUnavailable:
             await gateway.send(
                 peer_id,

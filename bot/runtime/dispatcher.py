@@ -3,6 +3,11 @@
 vkbottle handles every update in its own task, so two quick messages from one person could be
 handled out of order. Here updates of one person are chained (each waits for the previous one),
 while different people are handled concurrently.
+
+While the database is away (locked by another process, connection lost) nothing is lost: a
+batch's claim is repeated until it succeeds (polling waits meanwhile), and an update whose
+handling failed for that reason is handled again from the start once the database is back (its
+answers keep their `random_id`s, so VK drops any it already delivered: see `BotApp._route`).
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from datetime import datetime
 from typing import Any
 
+from bot.runtime.supervisor import Backoff, while_database_away
 from bot.runtime.tasks import BackgroundTasks
+from storage.runtime_state import claim_moment
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +42,29 @@ class UpdateDispatcher:
     def __init__(
         self,
         handle: Callable[[Update], Awaitable[None]],
-        claim: Callable[[Sequence[str]], Awaitable[set[str]]],
+        claim: Callable[[Sequence[str], datetime], Awaitable[set[str]]],
+        backoff: Backoff = Backoff(),
     ) -> None:
         self._handle = handle
         self._claim = claim
+        self._backoff = backoff
         self._tails: dict[Hashable, asyncio.Task[None]] = {}
         self._running = BackgroundTasks()
         self.handled = 0
 
-    async def feed(self, updates: Sequence[Update]) -> None:
+    async def feed(self, updates: Sequence[Update], mark: datetime | None = None) -> None:
         """Take a batch of updates (one long-poll answer): claim their event ids at once,
-        then start each new one after the previous update of the same person."""
+        then start each new one after the previous update of the same person.
+
+        `mark` (`claim_moment()`) marks the claim; give the same one when the same batch comes
+        again after a failure, so that a claim committed before it is still this one's."""
         ids = [str(u["event_id"]) for u in updates if u.get("event_id") is not None]
-        new = await self._claim(ids) if ids else set()
+        new: set[str] = set()
+        if ids:
+            moment = mark or claim_moment()  # the same for every attempt: see `claim_events`
+            new = await while_database_away(
+                "claiming updates", lambda: self._claim(ids, moment), self._backoff
+            )
         for update in updates:
             event_id = update.get("event_id")
             if event_id is not None and str(event_id) not in new:
@@ -64,7 +82,9 @@ class UpdateDispatcher:
         if previous is not None:
             await asyncio.wait([previous])
         try:
-            await self._handle(update)
+            await while_database_away(
+                f"update {update.get('event_id')}", lambda: self._handle(update), self._backoff
+            )
         except Exception:
             log.exception("update %s failed", update.get("type"))
         finally:

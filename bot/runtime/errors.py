@@ -13,6 +13,7 @@ from bot import texts
 from bot.runtime.context import CallbackTurn, Turn
 from bot.services.errors import DomainError
 from bot.vk.errors import VkError, VkUnavailable
+from storage.db import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +21,17 @@ SNACKBAR_LIMIT = 90
 
 
 async def report_failure(error: Exception, *_event: Any, turn: Turn | None = None) -> None:
-    """vkbottle's error handler: `turn` is the failed update's context, when there was one."""
+    """vkbottle's error handler: `turn` is the failed update's context, when there was one.
+
+    The database being away is not the person's problem: that failure goes on up to the update
+    dispatcher, which handles the update again once the database answers."""
     if isinstance(error, DomainError):
         text = str(error)
     elif isinstance(error, VkUnavailable):
         log.warning("VK unavailable while handling an update: %s", error)
         text = texts.VK_BUSY
+    elif database_unavailable(error):
+        raise error
     else:
         log.error("handler failed", exc_info=error)
         text = texts.FAILURE

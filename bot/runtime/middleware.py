@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from vkbottle import BaseMiddleware
@@ -13,7 +12,13 @@ from bot.runtime.payload import parse_payload
 from bot.services.access import Actor, load_actor
 from bot.services.ports import CHAT_PEER_OFFSET
 
-log = logging.getLogger(__name__)
+
+class _Middleware(BaseMiddleware[Any]):
+    """vkbottle would catch a failure of `pre()` and drop the update without a word; here it
+    goes on to the error handler (and a database outage to the dispatcher, which retries)."""
+
+    def catch_all(self, func: Any) -> Any:
+        return func
 
 
 def context_middlewares(
@@ -21,7 +26,7 @@ def context_middlewares(
 ) -> tuple[type[BaseMiddleware[MessageMin]], type[BaseMiddleware[dict[str, Any]]]]:
     """Middleware classes bound to this bot's services (vkbottle instantiates them per event)."""
 
-    class MessageContext(BaseMiddleware[MessageMin]):
+    class MessageContext(_Middleware):
         async def pre(self) -> None:
             message = self.event
             if message.peer_id >= CHAT_PEER_OFFSET:
@@ -30,26 +35,18 @@ def context_middlewares(
                 # do nothing; a chat handler that ever needs the sender loads them itself.
                 actor = Actor(vk_id=message.from_id)
             else:
-                try:
-                    actor = await load_actor(message.from_id)
-                    message.state_peer = await held_state(services, actor, message.state_peer)
-                except Exception:
-                    log.exception("cannot load the sender of a message")
-                    raise
+                actor = await load_actor(message.from_id)
+                message.state_peer = await held_state(services, actor, message.state_peer)
             self.send({"turn": Turn(services, actor, message.peer_id, message.state_peer)})
 
-    class CallbackContext(BaseMiddleware[dict[str, Any]]):
+    class CallbackContext(_Middleware):
         async def pre(self) -> None:
             if self.event.get("type") != "message_event":
                 return
             obj = self.event.get("object") or {}
             user_id = int(obj.get("user_id", 0))
-            try:
-                actor = await load_actor(user_id)
-                state = await held_state(services, actor, await services.states.get(user_id))
-            except Exception:
-                log.exception("cannot load the sender of a callback")
-                raise
+            actor = await load_actor(user_id)
+            state = await held_state(services, actor, await services.states.get(user_id))
             turn = CallbackTurn(
                 services,
                 actor,

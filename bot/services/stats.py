@@ -1,7 +1,7 @@
 """Activity statistics of house chats — counts only: no texts, no record of who wrote.
 
 Messages are counted in memory (a chat's peer is looked up once, so a message costs no database
-query) and written to `ChatDayStat` by `flush()`, which runs periodically (`run_flusher`) and once
+query) and written to `ChatDayStat` by `flush()`, which the app runs every FLUSH_SECONDS and once
 more when the bot stops. Counts that could not be written stay in memory for the next flush.
 
 Distinct authors go through a sketch: an author id is hashed (keyed BLAKE2) to one bit of a
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import math
 import statistics
 import zlib
@@ -47,8 +46,6 @@ from storage.models import (
     Ticket,
 )
 from storage.runtime_state import get_value, set_value
-
-log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 30  # counts a crash can lose at most
 SKETCH_BITS = 8192  # 1 KiB: ±1% at 500 authors a day; stored compressed (a few authors: ~50 bytes)
@@ -297,15 +294,6 @@ class StatsService:
             kept = self._pending.setdefault(key, _Counts())
             kept.messages += counts.messages
             kept.sketch |= counts.sketch
-
-    async def run_flusher(self, interval: float = FLUSH_SECONDS) -> None:
-        """Flush every `interval` seconds until cancelled (the app then calls `flush()` itself)."""
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("chat statistics not written; kept for the next flush")
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -158,8 +158,8 @@ class TicketService:
             person=rep, chat_id=ticket.chat_id, role=Role.REPRESENTATIVE
         ).first()
         if grant is None:
-            grant = await self._invitations.grant(
-                phone=rep.phone, role=Role.REPRESENTATIVE,
+            grant = await self._grant_told_by_ticket(
+                phone=rep.phone,
                 scope=Scope(municipality=ticket.municipality, chat=ticket.chat, kind=ticket.kind),
                 invited_by=None,
             )
@@ -325,9 +325,8 @@ class TicketService:
         if ticket.status not in OPEN_STATUSES:
             raise DomainError(_closed_reason(ticket))
         organisation = await self.organisation(ticket)
-        grant = await self._invitations.grant(
+        grant = await self._grant_told_by_ticket(
             phone=phone,
-            role=Role.REPRESENTATIVE,
             scope=Scope(
                 municipality=ticket.municipality, chat=ticket.chat, kind=ticket.kind,
                 organisation=organisation,
@@ -346,6 +345,21 @@ class TicketService:
         ticket.reminded_at = None
         await ticket.save(update_fields=["representative_id", "notice_cmid", "reminded_at"])
         return await self.load(ticket.id)
+
+    async def _grant_told_by_ticket(
+        self, *, phone: str, scope: Scope, invited_by: Person | None
+    ) -> RoleGrant:
+        """A representative's grant made for a ticket, marked as told in the same transaction:
+        the ticket's notice (or its SMS) tells them of it, so the pending chats job
+        (`ChatService.resume_pending`) must not announce the role once more."""
+        async with in_transaction():
+            grant = await self._invitations.grant(
+                phone=phone, role=Role.REPRESENTATIVE, scope=scope, invited_by=invited_by
+            )
+            if grant.notified_at is None:
+                grant.notified_at = self._clock.now()
+                await grant.save(update_fields=["notified_at"])
+        return grant
 
     async def blob(self, blob_id: int | None) -> Blob | None:
         return None if blob_id is None else await Blob.get_or_none(id=blob_id)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import contextvars
 import hashlib
+import itertools
 import json
 import logging
 import random
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 from vkbottle import API, VKAPIError
+from vkbottle.api.response_validator import JSONResponseValidator, VKAPIErrorResponseValidator
 from vkbottle.http import AiohttpClient
 
 from bot.services.ports import CHAT_PEER_OFFSET
@@ -56,6 +58,26 @@ def bulk_priority() -> Iterator[None]:
         yield
     finally:
         _priority.reset(token)
+
+
+_send_keys: contextvars.ContextVar[Iterator[str] | None] = contextvars.ContextVar(
+    "vk_send_keys", default=None
+)
+
+
+@contextlib.contextmanager
+def keyed_sends(key: str | None) -> Iterator[None]:
+    """Messages sent inside without a `dedup_key` get one from `key` and their order, so doing
+    the same work again (an update handled anew after a database failure) sends the same
+    `random_id`s and VK drops what it already delivered."""
+    if key is None:
+        yield
+        return
+    token = _send_keys.set(f"{key}/{n}" for n in itertools.count())
+    try:
+        yield
+    finally:
+        _send_keys.reset(token)
 
 
 def stable_random_id(key: str) -> int:
@@ -114,12 +136,24 @@ class ChatInfo:
     admin_ids: tuple[int, ...]
 
 
+class _ErrorValidator(VKAPIErrorResponseValidator):
+    """vkbottle's error check, without its INFO line «API error(s) in response wasn't handled»
+    for every per-peer error of `messages.send` to `peer_ids` (such as 901, the person has not
+    allowed messages): `send_many` reads each peer's result itself (`_peer_results`)."""
+
+    async def validate(self, method: str, data: dict[str, Any], response: Any, ctx_api: Any) -> Any:
+        if isinstance(response, dict) and isinstance(response.get("response"), list):
+            return response
+        return await super().validate(method, data, response, ctx_api)
+
+
 class _GatewayAPI(API):
     """vkbottle's API with the gateway's limiter and retries around every request."""
 
     def __init__(self, token: str, gateway: VkGateway, http_client: AiohttpClient) -> None:
         super().__init__(token=token, http_client=http_client)
         self._gateway = gateway
+        self.response_validators = [JSONResponseValidator(), _ErrorValidator()]
 
     async def request(
         self, method: str, data: dict[str, Any], version: str | None = None
@@ -240,6 +274,9 @@ class VkGateway:
         The `random_id` is the same for every batch, so VK drops a repeat to a peer that already
         got this message whatever batch it lands in.
         """
+        keys = _send_keys.get()
+        if dedup_key is None and keys is not None:
+            dedup_key = next(keys)
         random_id = stable_random_id(dedup_key) if dedup_key else _fresh_random_id()
         results: list[PeerResult] = []
         for start in range(0, len(peer_ids), MAX_PEERS_PER_SEND):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -18,19 +19,19 @@ from tests.e2e.steps import bind_by_sms
 from tests.harness import Person, Stack, bot_settings, sandbox_config
 
 
-@contextlib.asynccontextmanager
+@asynccontextmanager
 async def running_stack(
-    database_url: str, tmp_path: Path, *, rate_limit: int | None = None
+    database_url: str, tmp_path: Path, *, rate_limit: int | None = None, **overrides: Any
 ) -> AsyncIterator[Stack]:
-    """The sandbox and the bot; `rate_limit` (calls a second) replaces VK's 20 on both sides."""
+    """The sandbox and the bot; `rate_limit` (calls a second) replaces VK's 20 on both sides;
+    `overrides` are bot settings."""
     limits = {} if rate_limit is None else {"rate_limit": rate_limit}
+    if rate_limit is not None:
+        overrides = {**overrides, "vk_rate_limit": rate_limit}
     sandbox = Sandbox(sandbox_config(tmp_path, **limits))
     await sandbox.start()
     http = aiohttp.ClientSession(base_url=sandbox.base_url)
-    settings = bot_settings(database_url, sandbox, tmp_path)
-    if rate_limit is not None:
-        settings = settings.model_copy(update={"vk_rate_limit": rate_limit})
-    running = Stack(sandbox, settings, http)
+    running = Stack(sandbox, bot_settings(database_url, sandbox, tmp_path, **overrides), http)
     try:
         await running.start_bot()
         yield running
@@ -41,8 +42,13 @@ async def running_stack(
 
 
 @pytest.fixture
-async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
-    async with running_stack(database_url, tmp_path) as running:
+async def stack(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Stack]:
+    """With `@pytest.mark.bot_settings(**overrides)` the bot runs with those settings."""
+    marker = request.node.get_closest_marker("bot_settings")
+    overrides = marker.kwargs if marker is not None else {}
+    async with running_stack(database_url, tmp_path, **overrides) as running:
         yield running
 
 
@@ -80,11 +86,32 @@ async def staff(stack: Stack, admin: Person) -> Person:
     return boris
 
 
-async def main_py(stack: Stack, *args: str, capture: bool = False) -> asyncio.subprocess.Process:
+@asynccontextmanager
+async def main_py_running(
+    stack: Stack, *args: str, **options: Any
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`main_py(...)` that is killed at the end of the block if it has not ended by then."""
+    process = await main_py(stack, *args, **options)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def main_py(
+    stack: Stack,
+    *args: str,
+    capture: bool = False,
+    logs: bool = False,
+    env: dict[str, str] | None = None,
+) -> asyncio.subprocess.Process:
     """`python main.py [args]` in its own process, against this sandbox and database (as against
-    VK); with `capture`, what it prints is read through `communicate()`."""
+    VK); with `capture`, what it prints is read through `communicate()`; with `logs`, its log
+    (stderr) through `process.stderr`; `env` adds settings."""
     root = Path(__file__).resolve().parents[2]
-    env = {
+    environment = {
         **os.environ,
         "VK_TOKEN": stack.sandbox.config.token,
         "VK_GROUP_ID": str(stack.group_id),
@@ -93,8 +120,10 @@ async def main_py(stack: Stack, *args: str, capture: bool = False) -> asyncio.su
         "SMS_OUTBOX_URL": stack.settings.sms_outbox_url,
         "SCHEDULER_LEASE_SECONDS": "3",  # a dead leader is replaced in 3 s
         "LOG_LEVEL": "WARNING",
+        **(env or {}),
     }
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(root / "main.py"), *args, cwd=root, env=env,
+        sys.executable, str(root / "main.py"), *args, cwd=root, env=environment,
         stdout=asyncio.subprocess.PIPE if capture else None,
+        stderr=asyncio.subprocess.PIPE if logs else None,
     )

@@ -7,13 +7,15 @@ import signal
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.services.access import load_actor
 from bot.services.tenants import find_or_create_municipality
 from sandbox.bulk import community_posts_per_chat, create_chats
 from storage.models import BroadcastKind, Chat, ChatKind, ChatStatus
 from tests.e2e.conftest import main_py
 from tests.e2e.steps import bind_by_sms, create_chat, sandbox_chat
-from tests.harness import Person, Stack
+from tests.harness import TICKING, Person, Stack
 
 MSK = ZoneInfo("Europe/Moscow")
 HEADER = "📢 Официально · Муниципалитет «Демо-город»"
@@ -106,7 +108,9 @@ async def test_an_emergency_pins_in_batches_and_a_chat_without_rights_still_gets
     assert calls.get("execute") == 1 and "messages.pin" not in calls  # both pins in one request
 
 
+@pytest.mark.bot_settings(**TICKING)
 async def test_informational_at_23_waits_until_8(stack: Stack, staff: Person) -> None:
+    """Held over the quiet hours, the broadcast goes out at 8:00 by the running scheduler."""
     await create_chat(staff, "Невский 124", "+79000000050")
     (person, peer), = (await residents_in(stack, ["Невский 124"])).values()
     eleven_pm = at_eleven_pm(stack)
@@ -114,13 +118,10 @@ async def test_informational_at_23_waits_until_8(stack: Stack, staff: Person) ->
     (waiting, _menu) = await staff.press("Отправить")
     morning = (eleven_pm + timedelta(days=1)).replace(hour=8)
     assert f"рассылка уйдёт {morning:%d.%m.%y} в 08:00" in waiting.text
-    assert stack.app is not None
-    await stack.app.jobs.broadcasts_due()
-    await stack.finish_background_work()
+    await stack.tick()
     assert "Плановая проверка" not in (await person.messages(peer))[-1].text
     stack.clock.set(morning + timedelta(minutes=1))
-    await stack.app.jobs.broadcasts_due()
-    await stack.finish_background_work()
+    await stack.tick()
     assert (await person.messages(peer))[-1].text.endswith("Плановая проверка лифтов в среду.")
 
 
@@ -205,6 +206,7 @@ async def test_stop_skips_what_is_not_sent(stack: Stack, staff: Person) -> None:
     assert sum(community_posts_per_chat(stack.sandbox.world, "📢").values()) < 2000
 
 
+@pytest.mark.bot_settings(**TICKING)
 async def test_one_broadcast_at_a_time_per_person(stack: Stack, staff: Person) -> None:
     await create_chat(staff, "Невский 124", "+79000000050")
     eleven_pm = at_eleven_pm(stack)
@@ -215,9 +217,7 @@ async def test_one_broadcast_at_a_time_per_person(stack: Stack, staff: Person) -
     refused = await staff.press("Отправить")
     assert any("У вас уже идёт рассылка" in m.text for m in refused)
     stack.clock.set(eleven_pm + timedelta(days=1, hours=9))
-    assert stack.app is not None
-    await stack.app.jobs.broadcasts_due()
-    await stack.finish_background_work()
+    await stack.tick()
     posts = community_posts_per_chat(stack.sandbox.world, "📢")
     assert list(posts.values()) == [1]  # only the first one went out
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.steps import bind_by_sms
-from tests.harness import Person, Stack
+from tests.e2e.steps import bind_by_sms, sandbox_chat
+from tests.harness import TICKING, Person, Stack
 from tests.sandbox.helpers import png
 
 CHAT = 2_000_000_000
@@ -128,6 +128,26 @@ async def test_vk_refusing_to_create_the_chat_is_reported(stack: Stack, staff: P
     await stack.faults(error_rate=0.0, methods=[])
     (listing,) = [m for m in await staff.press("Список чатов") if "Итого" in m.text]
     assert "Садовая 7 — не создан" in listing.text
+
+
+@pytest.mark.bot_settings(**TICKING)
+async def test_a_chat_vk_was_too_busy_to_create_is_created_later_by_the_scheduler(
+    stack: Stack, staff: Person
+) -> None:
+    await walk_to_summary(staff, title="Садовая 9", admin_phone="+79000000005")
+    await stack.faults(error_rate=1.0, error_codes=[10], methods=["messages.createChat"])
+    await staff.press("Создать")
+    assert "ВКонтакте сейчас не отвечает" in (await staff.last()).text
+    assert not [c for c in await stack.api("GET", "/sandbox/chats") if c["title"] == "Садовая 9"]
+    await stack.faults(error_rate=0.0, methods=[])
+    await stack.tick()
+    chat = await sandbox_chat(stack, "Садовая 9")
+    (sms,) = await stack.sms("+79000000005")  # its admin is told, once
+    assert "Садовая 9" in sms["text"]
+    await staff.press("Отмена")
+    (listing,) = [m for m in await staff.press("Список чатов") if "Итого" in m.text]
+    assert "Садовая 9" in listing.text and "не создан" not in listing.text
+    assert chat["invite_link"]
 
 
 async def test_a_resident_cannot_create_chats(stack: Stack) -> None:

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pypdfium2
+import pytest
 import zxingcpp
 from pypdf import PdfReader
 
 from tests.e2e.steps import bind_by_sms, create_chat, sandbox_chat
-from tests.harness import Person, Stack
+from tests.harness import TICKING, Person, Stack
 
 TITLE = "Плесецкая 16, 7 подъезд"
 
@@ -132,6 +133,7 @@ async def test_poster_codes_verify_and_go_stale_after_a_link_reset(stack: Stack,
     assert "Такого кода нет" in unknown.text
 
 
+@pytest.mark.bot_settings(**TICKING)
 async def test_uptake_is_counted_and_the_admin_hears_daily(stack: Stack, staff: Person) -> None:
     gleb = await chat_admin(stack, staff)
     chat = await sandbox_chat(stack, TITLE)
@@ -151,29 +153,25 @@ async def test_uptake_is_counted_and_the_admin_hears_daily(stack: Stack, staff: 
         ten_thirty += timedelta(days=1)
     stack.clock.set(ten_thirty)
     before = len(await gleb.messages())
-    await stack.app.jobs.uptake_summaries()
-    await stack.app.jobs.uptake_summaries()  # once a day only
-    await stack.settle()
+    await stack.tick()
+    await stack.tick()  # once a day only
     news = (await gleb.messages())[before:]
     assert len(news) == 1
     assert "за сутки присоединились 3 жителя" in news[0].text and "всего в чате 2 участника" in news[0].text
 
 
+@pytest.mark.bot_settings(**TICKING)
 async def test_one_reminder_for_an_admin_who_stalls(stack: Stack, staff: Person) -> None:
     gleb = await chat_admin(stack, staff)
-    assert stack.app is not None
     stack.clock.move(hours=47)
-    await stack.app.jobs.remind_stalled()
-    await stack.settle()
+    await stack.tick()
     assert "Напоминаю" not in (await gleb.last()).text
     stack.clock.move(hours=2)
-    await stack.app.jobs.remind_stalled()
-    await stack.settle()
+    await stack.tick()
     reminder = await gleb.last()
     assert "Напоминаю о подключении чата" in reminder.text and "Шаг 1 из 4" in reminder.text
     stack.clock.move(hours=72)
-    await stack.app.jobs.remind_stalled()
-    await stack.settle()
+    await stack.tick()
     assert (await gleb.last()).cmid == reminder.cmid  # just one reminder
 
 

@@ -7,12 +7,13 @@ import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
 from tests.e2e.steps import create_chat, sandbox_chat
 from tests.e2e.test_onboarding import TITLE
-from tests.harness import Person, Stack
+from tests.harness import TICKING, Person, Stack
 
 COORDINATION = "Координация: Демо-город"
 
@@ -61,6 +62,7 @@ async def test_staff_see_the_counts_the_chart_and_the_spreadsheet(
     assert (chart.format, chart.size) == ("PNG", (1200, 600))
 
 
+@pytest.mark.bot_settings(**TICKING)
 async def test_the_coordination_chat_gets_the_weekly_summary_once(
     stack: Stack, staff: Person
 ) -> None:
@@ -71,10 +73,8 @@ async def test_the_coordination_chat_gets_the_weekly_summary_once(
     now = datetime.now(moscow)
     next_monday = (now + timedelta(days=7 - now.weekday())).replace(hour=9, minute=30)
     stack.clock.set(next_monday)
-    assert stack.app is not None
-    await stack.app.jobs.weekly_summaries()
-    await stack.app.jobs.weekly_summaries()  # once a week only
-    await stack.settle()
+    await stack.tick()
+    await stack.tick()  # once a week only
     texts = [m.text for m in await staff.messages(coordination)]
     weekly = [text for text in texts if text.startswith("Итоги недели")]
     assert len(weekly) == 1

@@ -13,7 +13,7 @@ from tortoise.backends.asyncpg.client import TransactionWrapper
 
 from storage.db import close_database, init_database
 from storage.runtime_state import get_value, set_value
-from tests.conftest import empty_database
+from storage.throwaway import create_database, drop_database
 
 
 async def test_sqlite_is_opened_in_wal_mode_with_the_busy_timeout(tmp_path: Path) -> None:
@@ -30,12 +30,13 @@ async def test_sqlite_is_opened_in_wal_mode_with_the_busy_timeout(tmp_path: Path
 
 @pytest.mark.postgres
 async def test_a_transaction_whose_connection_died_gives_it_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """tortoise kept the pooled connection when BEGIN failed (the pool ran dry after a few
     lost connections, then every query waited for ever) and left the task on a dead
     connection when giving it back failed. Neither happens with storage.postgres."""
-    async with empty_database("postgres", tmp_path) as url:
+    url = await create_database(postgres_server, "t")
+    try:
         await init_database(url)
         try:
             await get_value("k")  # the pool opens at the first query
@@ -61,3 +62,5 @@ async def test_a_transaction_whose_connection_died_gives_it_back(
             assert await get_value("k") == "w"  # this task is not left on the dropped one
         finally:
             await close_database()
+    finally:
+        await drop_database(postgres_server, url)

@@ -2,7 +2,7 @@
 """Zero set-up entry point for newcomers and CI.
 
     python3 dev.py start [main.py args...]   # the bot on its embedded default (SQLite + sandbox)
-    python3 dev.py test  [pytest args...]    # the whole test suite
+    python3 dev.py test  [pytest args...]    # the whole test suite (TEST_WORKERS=3 processes)
 
 Both create `.venv/` next to this file on first use and (re)install the project whenever
 `pyproject.toml` changed (`test` with its `dev` extra), then run inside that virtualenv.
@@ -68,7 +68,9 @@ def main(argv: list[str]) -> int:
     if command == "start":
         args = [str(python), str(ROOT / "main.py"), *rest]
     else:
-        args = [str(python), "-m", "pytest", *rest]
+        workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest) \
+            else ["-n", os.environ.get("TEST_WORKERS", "3")]
+        args = [str(python), "-m", "pytest", *workers, *rest]
     os.chdir(ROOT)
     if os.name == "nt":  # os.execv does not replace the process on Windows
         return subprocess.call(args)

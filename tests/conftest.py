@@ -58,8 +58,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not REQUIRE_POSTGRES:
-        return
+    if not REQUIRE_POSTGRES or hasattr(session.config, "workerinput"):
+        return  # under pytest-xdist the controller, which sees every worker's reports, decides
     if _postgres_outcomes["passed"] == 0 or _postgres_outcomes["other"]:
         print(
             "\nREQUIRE_POSTGRES=1 but PostgreSQL tests did not all run and pass "

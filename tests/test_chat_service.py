@@ -14,7 +14,7 @@ from bot.services.chats import ChatService, CreationReport, NewChat
 from bot.services.errors import DomainError
 from bot.services.imports import ImportService, problems_report
 from bot.services.invitations import InvitationService
-from bot.services.ports import MessengerError, MessengerUnavailable, RecipientUnreachable
+from bot.services.ports import MessengerUnavailable
 from bot.services.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, ImportBatch, ImportStatus, Person, Role, RoleGrant
 from tests.fakes import FakeMessenger

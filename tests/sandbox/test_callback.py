@@ -410,7 +410,7 @@ async def test_failures_in_a_row_pause_the_server_and_it_resumes_after_the_pause
     pause = 0.5
     client = await make_client(pause_after=2, pause_seconds=pause, max_attempts=10)
     receiver = await make_receiver(await code_of(client))
-    server_id = await add_server(client, receiver, "message_new")
+    await add_server(client, receiver, "message_new")
     receiver.answers.extend([status(500)] * 3)
 
     person = await client.writer()

@@ -3,9 +3,11 @@
 
     python3 dev.py start [main.py args...]   # the bot on its embedded default (SQLite + sandbox)
     python3 dev.py test  [pytest args...]    # the whole test suite (TEST_WORKERS=3 processes)
+    python3 dev.py check                     # ruff check and mypy (settings in pyproject.toml)
 
-Both create `.venv/` next to this file on first use and (re)install the project whenever
-`pyproject.toml` changed (`test` with its `dev` extra), then run inside that virtualenv.
+Each creates `.venv/` next to this file on first use and (re)installs the project whenever
+`pyproject.toml` changed (`test` and `check` with its `dev` extra), then runs inside that
+virtualenv.
 Only the Python standard library is used here, so this works on a fresh machine.
 """
 
@@ -60,18 +62,22 @@ def ensure_environment(*, dev: bool) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"start", "test"}:
+    if not argv or argv[0] not in {"start", "test", "check"}:
         print(__doc__.strip())
         return 2
     command, rest = argv[0], argv[1:]
-    python = ensure_environment(dev=command == "test")
+    python = ensure_environment(dev=command != "start")
+    os.chdir(ROOT)
+    if command == "check":
+        ruff = subprocess.call([str(python), "-m", "ruff", "check", "bot", "storage", *rest])
+        mypy = subprocess.call([str(python), "-m", "mypy"])  # files: pyproject's [tool.mypy]
+        return ruff or mypy
     if command == "start":
         args = [str(python), str(ROOT / "main.py"), *rest]
     else:
         workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest) \
             else ["-n", os.environ.get("TEST_WORKERS", "3")]
         args = [str(python), "-m", "pytest", *workers, *rest]
-    os.chdir(ROOT)
     if os.name == "nt":  # os.execv does not replace the process on Windows
         return subprocess.call(args)
     os.execv(args[0], args)

@@ -39,6 +39,7 @@ from bench.common import (
     sandbox_stats,
     store_house_chats,
 )
+from bot.clock import MovableClock
 from bot.services.access import load_actor
 from bot.services.broadcasts import BroadcastService
 from bot.vk.gateway import VkGateway, bulk_priority
@@ -51,11 +52,6 @@ from storage.models import BroadcastKind
 
 ROOT = Path(__file__).resolve().parents[1]
 NOON_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # 12:00 in Moscow: no quiet hours
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return NOON_UTC
 
 
 async def one_call_per_chat(gateway: VkGateway, peers: list[int]) -> float:
@@ -165,7 +161,7 @@ async def main_async(chats: int, baseline: int, emergency: int, busy: int) -> di
                 if group != "dialog":
                     titles = [f"{group} {i}" for i in range(len(chats_made))]
                     await store_house_chats(municipality, titles, chats_made)
-            service = BroadcastService(gateway, FixedClock(), "Europe/Moscow")
+            service = BroadcastService(gateway, MovableClock(NOON_UTC), "Europe/Moscow")
 
             await reset_sandbox_stats(base)
             per_chat_s = await one_call_per_chat(gateway, [peer for _, peer, _ in made["baseline"]])

@@ -15,7 +15,11 @@ from vkbottle import Bot
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.handlers import build_labeler
+from bot.handlers.onboarding import start_onboarding
 from bot.handlers.stats import count_ordinary_chat_message
+from bot.handlers.ticket_views import ChatAnnouncer
+from bot.jobs import Jobs
+from bot.keyboards.invitations import offer_keyboard
 from bot.runtime.context import Services
 from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
@@ -27,17 +31,13 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.imports import ImportService
 from bot.services.invitations import InvitationService
-from bot.handlers.onboarding import start_onboarding
-from bot.handlers.ticket_views import ChatAnnouncer
-from bot.keyboards.invitations import offer_keyboard
-from bot.jobs import Jobs
 from bot.services.meetings import MeetingService
 from bot.services.onboarding import OnboardingService
 from bot.services.posters import PosterService
-from bot.services.stats import FLUSH_SECONDS, StatsService
-from bot.services.uptake import UptakeService
 from bot.services.staff import StaffDirectory, StaffService
+from bot.services.stats import FLUSH_SECONDS, StatsService
 from bot.services.tickets import TicketService
+from bot.services.uptake import UptakeService
 from bot.sms import SmsGateway, build_sms_gateway
 from bot.vk.errors import VkUnavailable
 from bot.vk.gateway import Community, RetryPolicy, VkGateway, keyed_sends

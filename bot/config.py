@@ -23,7 +23,7 @@ class JobIntervals(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    meetings_due: float = Field(default=30, gt=0)  # links at T−30, closing at the end
+    meetings_due: float = Field(default=30, gt=0)  # links at T-30, closing at the end
     broadcasts_due: float = Field(default=60, gt=0)  # quiet hours over, crashed ones resumed
     ticket_deadlines: float = Field(default=600, gt=0)
     resume_pending_chats: float = Field(default=600, gt=0)

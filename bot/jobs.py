@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def wall_clock() -> datetime:
     """APScheduler's time (real time), as opposed to the domain clock that decides what is due."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Jobs:

@@ -52,9 +52,11 @@ class OutboxSms:
     async def send(self, phone: str, text: str) -> None:
         payload = {"phone": phone, "text": text, "sender": self.sender}
         try:
-            async with aiohttp.ClientSession(timeout=self.timeout) as session:
-                async with session.post(self.url, json=payload) as response:
-                    status = response.status
+            async with (
+                aiohttp.ClientSession(timeout=self.timeout) as session,
+                session.post(self.url, json=payload) as response,
+            ):
+                status = response.status
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SmsTemporaryError("SMS-ящик недоступен", detail=repr(exc)) from exc
         if status >= 500:

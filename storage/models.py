@@ -63,6 +63,7 @@ class Municipality(Model):
     region: fields.ForeignKeyRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name="municipalities", on_delete=fields.RESTRICT
     )
+    region_id: int
     name = fields.CharField(max_length=200)
     timezone = fields.CharField(max_length=64, null=True)  # None: the bot's default
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -85,6 +86,7 @@ class Person(Model):
     current_municipality: fields.ForeignKeyNullableRelation[Municipality] = fields.ForeignKeyField(
         "models.Municipality", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    current_municipality_id: int | None
 
     class Meta:
         table = "person"
@@ -95,6 +97,7 @@ class Chat(Model):
     municipality: fields.ForeignKeyRelation[Municipality] = fields.ForeignKeyField(
         "models.Municipality", related_name="chats", on_delete=fields.RESTRICT
     )
+    municipality_id: int
     title = fields.CharField(max_length=200)
     title_key = fields.CharField(max_length=200, default="")  # normalised: duplicates
     search_key = fields.CharField(max_length=410, default="", db_default="")  # addresses.search_key(title)
@@ -113,9 +116,11 @@ class Chat(Model):
     import_batch: fields.ForeignKeyNullableRelation[ImportBatch] = fields.ForeignKeyField(
         "models.ImportBatch", related_name="chats", null=True, on_delete=fields.SET_NULL
     )
+    import_batch_id: int | None
     created_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -163,9 +168,11 @@ class ImportBatch(Model):
     municipality: fields.ForeignKeyRelation[Municipality] = fields.ForeignKeyField(
         "models.Municipality", related_name=False, on_delete=fields.CASCADE
     )
+    municipality_id: int
     created_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     filename = fields.CharField(max_length=255)
     content = fields.BinaryField()
     status = fields.CharEnumField(ImportStatus, max_length=20, default=ImportStatus.PREVIEWED)
@@ -188,21 +195,26 @@ class RoleGrant(Model):
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="grants", on_delete=fields.CASCADE
     )
+    person_id: int
     role = fields.CharEnumField(Role, max_length=32)
     region: fields.ForeignKeyNullableRelation[Region] = fields.ForeignKeyField(
         "models.Region", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    region_id: int | None
     municipality: fields.ForeignKeyNullableRelation[Municipality] = fields.ForeignKeyField(
         "models.Municipality", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    municipality_id: int | None
     chat: fields.ForeignKeyNullableRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name="grants", null=True, on_delete=fields.CASCADE
     )
+    chat_id: int | None
     kind = fields.CharEnumField(RepresentativeKind, max_length=20, null=True)
     organisation = fields.CharField(max_length=300, null=True)
     granted_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    granted_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     notified_at = fields.DatetimeField(null=True)  # the person was told (VK message or SMS)
     # False while the invitation is an offer; grants made directly (the demo) are accepted.
@@ -225,12 +237,15 @@ class Invitation(Model):
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="invitations", on_delete=fields.CASCADE
     )
+    person_id: int
     grant: fields.ForeignKeyNullableRelation[RoleGrant] = fields.ForeignKeyField(
         "models.RoleGrant", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    grant_id: int | None
     created_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
@@ -262,9 +277,11 @@ class Onboarding(Model):
     chat: fields.ForeignKeyRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name="onboardings", on_delete=fields.CASCADE
     )
+    chat_id: int
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="onboardings", on_delete=fields.CASCADE
     )
+    person_id: int
     step = fields.IntEnumField(OnboardingStep, default=OnboardingStep.JOIN)
     step_since = fields.DatetimeField()
     reminded_at = fields.DatetimeField(null=True)
@@ -282,6 +299,7 @@ class Poster(Model):
     chat: fields.ForeignKeyRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name="posters", on_delete=fields.CASCADE
     )
+    chat_id: int
     code = fields.CharField(max_length=16, unique=True)
     invite_link = fields.CharField(max_length=255)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -297,6 +315,7 @@ class ChatMember(Model):
     chat: fields.ForeignKeyRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name="members", on_delete=fields.CASCADE
     )
+    chat_id: int
     vk_id = fields.BigIntField()
     joined_at = fields.DatetimeField()
     left_at = fields.DatetimeField(null=True)
@@ -335,20 +354,25 @@ class Ticket(Model):
     chat: fields.ForeignKeyRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name="tickets", on_delete=fields.CASCADE
     )
+    chat_id: int
     municipality: fields.ForeignKeyRelation[Municipality] = fields.ForeignKeyField(
         "models.Municipality", related_name=False, on_delete=fields.CASCADE
     )
+    municipality_id: int
     author: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    author_id: int | None
     kind = fields.CharEnumField(RepresentativeKind, max_length=20)
     representative: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    representative_id: int | None
     question = fields.TextField()
     question_photo: fields.ForeignKeyNullableRelation[Blob] = fields.ForeignKeyField(
         "models.Blob", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    question_photo_id: int | None
     status = fields.CharEnumField(TicketStatus, max_length=20, default=TicketStatus.OPEN)
     created_at = fields.DatetimeField()
     deadline_at = fields.DatetimeField()
@@ -359,6 +383,7 @@ class Ticket(Model):
     answer_file: fields.ForeignKeyNullableRelation[Blob] = fields.ForeignKeyField(
         "models.Blob", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    answer_file_id: int | None
     # The representative's notification, edited once they choose what to do.
     notice_cmid = fields.BigIntField(null=True)
 
@@ -384,6 +409,7 @@ class Meeting(Model):
     ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
         "models.Ticket", related_name="meetings", on_delete=fields.CASCADE
     )
+    ticket_id: int
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     status = fields.CharEnumField(MeetingStatus, max_length=20, default=MeetingStatus.SCHEDULED)
@@ -411,6 +437,7 @@ class ChatDayStat(Model):
     chat: fields.ForeignKeyRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name="day_stats", on_delete=fields.CASCADE
     )
+    chat_id: int
     day = fields.DateField()
     messages = fields.IntField(default=0)
     authors = fields.IntField(default=0)
@@ -444,6 +471,7 @@ class Broadcast(Model):
     author: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, on_delete=fields.CASCADE
     )
+    author_id: int
     author_peer = fields.BigIntField()  # where the author sees progress and the report
     source = fields.CharField(max_length=300)  # who speaks, for the official header
     kind = fields.CharEnumField(BroadcastKind, max_length=20)
@@ -451,6 +479,7 @@ class Broadcast(Model):
     file: fields.ForeignKeyNullableRelation[Blob] = fields.ForeignKeyField(
         "models.Blob", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    file_id: int | None
     scope = fields.CharField(max_length=300)  # how the chats were chosen, for people to read
     status = fields.CharEnumField(BroadcastStatus, max_length=20, default=BroadcastStatus.DRAFT)
     total = fields.IntField(default=0)
@@ -477,9 +506,11 @@ class BroadcastDelivery(Model):
     broadcast: fields.ForeignKeyRelation[Broadcast] = fields.ForeignKeyField(
         "models.Broadcast", related_name="deliveries", on_delete=fields.CASCADE
     )
+    broadcast_id: int
     chat: fields.ForeignKeyRelation[Chat] = fields.ForeignKeyField(
         "models.Chat", related_name=False, on_delete=fields.CASCADE
     )
+    chat_id: int
     peer_id = fields.BigIntField()
     status = fields.CharEnumField(DeliveryStatus, max_length=20, default=DeliveryStatus.PENDING)
     cmid = fields.BigIntField(null=True)
@@ -508,7 +539,7 @@ class DialogState(Model):
 
     vk_id = fields.BigIntField(primary_key=True)
     state = fields.CharField(max_length=128)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -54,7 +54,7 @@ class _Transaction(TransactionContextPooled):
             return
         try:
             await pool.release(self.client._connection)
-        except Exception as exc:  # asyncpg has terminated it; the pool opens a new one
+        except Exception as exc:  # noqa: BLE001  # asyncpg has terminated it; the pool opens a new one
             log.info("a broken database connection was dropped: %s", exc)
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
-
+from datetime import UTC, datetime, timedelta
 
 from storage.models import KeyValue, ProcessedEvent
 
 
 def claim_moment() -> datetime:
     """The mark of one claim: now, with random microseconds, so no other claim shares it."""
-    return datetime.now(timezone.utc).replace(microsecond=secrets.randbelow(1_000_000))
+    return datetime.now(UTC).replace(microsecond=secrets.randbelow(1_000_000))
 
 
 async def claim_events(event_ids: Sequence[str], moment: datetime | None = None) -> set[str]:
@@ -46,7 +45,7 @@ async def forget_events_before(moment: datetime) -> int:
 
 
 async def forget_old_events(days: int = 2) -> int:
-    return await forget_events_before(datetime.now(timezone.utc) - timedelta(days=days))
+    return await forget_events_before(datetime.now(UTC) - timedelta(days=days))
 
 
 async def get_value(key: str) -> str | None:

@@ -1,10 +1,12 @@
-"""Test doubles for the ports services depend on, kept honest by contract tests.
+"""Test doubles for the ports services depend on, kept honest by contract tests (the clock
+tests move is `bot.clock.MovableClock`).
 
 `FakeMessenger` is the whole `Messenger` port in memory; `tests/test_messenger_contract.py`
 runs the same contract over it and over the real gateway on the sandbox, so a service test that
 passes with the fake would pass with VK's behaviour too. Besides the port it has what a test
 needs to steer it (people who allow messages, joining by link, a chat VK deleted, a community
 that lost its rights, titles VK refuses, an outage after N chats) and to look at the result.
+`RecordingSms` is the SMS sender; `MemoryClaims` the dispatcher's claim of event ids.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.services.ports import (
     RecipientUnreachable,
     chat_peer,
 )
+from bot.sms import SmsError
 
 COMMUNITY_ID = -229000001
 
@@ -35,6 +38,7 @@ class Sent:
     cmid: int | None = None
     attachments: tuple[str, ...] = ()
     error: MessengerError | None = None
+    keyboard: str | None = None
 
 
 @dataclass
@@ -92,6 +96,10 @@ class FakeMessenger:
     def take_admin_rights(self, chat_id: int) -> None:
         self.chats[chat_id].admins.discard(COMMUNITY_ID)
 
+    def personal(self) -> list[Sent]:
+        """Every message sent to a person (not a chat), in order of their inboxes."""
+        return [sent for inbox in self.inbox.values() for sent in inbox]
+
     def texts(self, peer_id: int) -> list[str]:
         """What the community sent there: a person's dialog, or a chat."""
         if peer_id >= CHAT_PEER_OFFSET:
@@ -148,16 +156,16 @@ class FakeMessenger:
 
     async def send(self, peer_id: int, text: str, **options: Any) -> Sent:
         (result,) = await self.send_many(
-            [peer_id], text, attachments=options.get("attachments", ()),
-            dedup_key=options.get("dedup_key"),
+            [peer_id], text, keyboard=options.get("keyboard"),
+            attachments=options.get("attachments", ()), dedup_key=options.get("dedup_key"),
         )
         if result.error is not None:
             raise result.error
         return result
 
     async def send_many(
-        self, peer_ids: Sequence[int], text: str, *, attachments: Sequence[str] = (),
-        dedup_key: str | None = None,
+        self, peer_ids: Sequence[int], text: str, *, keyboard: str | None = None,
+        attachments: Sequence[str] = (), dedup_key: str | None = None,
     ) -> list[Sent]:
         results = []
         for peer_id in peer_ids:
@@ -165,7 +173,7 @@ class FakeMessenger:
             if key is not None and key in self._dedup:  # VK drops a repeated random_id
                 results.append(self._dedup[key])
                 continue
-            result = self._deliver(peer_id, text, tuple(attachments))
+            result = self._deliver(peer_id, text, tuple(attachments), keyboard)
             if key is not None and result.error is None:
                 self._dedup[key] = result
             results.append(result)
@@ -208,7 +216,9 @@ class FakeMessenger:
             raise ChatUnavailable(f"the community is {chat.community_state} from the chat")
         return chat
 
-    def _deliver(self, peer_id: int, text: str, attachments: tuple[str, ...]) -> Sent:
+    def _deliver(
+        self, peer_id: int, text: str, attachments: tuple[str, ...], keyboard: str | None = None
+    ) -> Sent:
         if any(a not in self.uploads for a in attachments):
             return Sent(peer_id, text, error=MessengerError("unknown attachment"))
         if peer_id >= CHAT_PEER_OFFSET:
@@ -216,12 +226,65 @@ class FakeMessenger:
                 chat = self._reachable(peer_id)
             except ChatUnavailable as error:
                 return Sent(peer_id, text, error=error)
-            sent = Sent(peer_id, text, len(chat.messages) + 1, attachments)
+            sent = Sent(peer_id, text, len(chat.messages) + 1, attachments, keyboard=keyboard)
             chat.messages.append(sent)
             return sent
         if peer_id not in self.allowed:
             return Sent(peer_id, text, error=RecipientUnreachable("never wrote to the community"))
         inbox = self.inbox.setdefault(peer_id, [])
-        sent = Sent(peer_id, text, len(inbox) + 1, attachments)
+        sent = Sent(peer_id, text, len(inbox) + 1, attachments, keyboard=keyboard)
         inbox.append(sent)
         return sent
+
+
+class RecordingSms:
+    """The SMS sender: what was texted to which phone; `fail` makes the provider refuse."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.fail = fail
+
+    async def send(self, phone: str, text: str) -> None:
+        if self.fail:
+            raise SmsError("provider down")
+        self.sent.append((phone, text))
+
+
+class MemoryClaims:
+    """The dispatcher's claim of event ids, in memory: an id is new once."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    async def __call__(self, event_ids: list[str], moment: object) -> set[str]:
+        new = {i for i in event_ids if i not in self.seen}
+        self.seen |= new
+        return new
+
+
+class RecordingAnnouncer:
+    """The meetings' `MeetingAnnouncer`: which announcement was made for which meeting."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []  # (what, meeting id)
+
+    def of(self, what: str) -> list[int]:
+        return [meeting_id for said, meeting_id in self.calls if said == what]
+
+    async def scheduled(self, meeting: Any, ticket: Any, *, before: Any) -> None:
+        self.calls.append(("scheduled", meeting.id))
+
+    async def cancelled(self, meeting: Any, ticket: Any) -> None:
+        self.calls.append(("cancelled", meeting.id))
+
+    async def opened(self, meeting: Any, ticket: Any) -> None:
+        self.calls.append(("opened", meeting.id))
+
+    async def open_failed(self, meeting: Any, ticket: Any) -> None:
+        self.calls.append(("open_failed", meeting.id))
+
+    async def closed(self, meeting: Any, ticket: Any) -> None:
+        self.calls.append(("closed", meeting.id))
+
+    async def missed(self, meeting: Any, ticket: Any) -> None:
+        self.calls.append(("missed", meeting.id))

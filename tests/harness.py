@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import SecretStr
 
 from bot.app import BotApp
+from bot.clock import MovableClock
 from bot.config import JobIntervals, Settings
 from bot.vk.gateway import RetryPolicy
 from sandbox.config import SandboxConfig
@@ -31,23 +32,6 @@ FAST_RETRIES = RetryPolicy(
 )
 # `@pytest.mark.bot_settings(**TICKING)`: the scheduler runs every job several times a second.
 TICKING: dict[str, Any] = {"job_intervals": JobIntervals.every(0.2), "scheduler_lease_seconds": 3}
-
-
-class MovableClock:
-    """Real time plus an offset the test moves: timers come due without waiting."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def move(self, **delta: float) -> None:
-        self.offset += timedelta(**delta)
-
-    def set(self, moment: datetime) -> None:
-        """From now on the clock reads `moment` (and goes on from there)."""
-        self.offset = moment - datetime.now(timezone.utc)
 
 
 class SandboxError(AssertionError):
@@ -97,7 +81,7 @@ class Stack:
     sandbox: Sandbox
     settings: Settings
     http: aiohttp.ClientSession
-    clock: MovableClock = field(default_factory=MovableClock)
+    clock: MovableClock = field(default_factory=MovableClock)  # real time plus an offset
     app: BotApp | None = None
     people: list[Person] = field(default_factory=list)
     job_runs: list[JobExecutionEvent] = field(default_factory=list)

@@ -17,16 +17,8 @@ from bot.services.invitations import InvitationService
 from bot.services.ports import MessengerUnavailable
 from bot.services.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, ImportBatch, ImportStatus, Person, Role, RoleGrant
-from tests.fakes import FakeMessenger
+from tests.fakes import FakeMessenger, RecordingSms
 from tests.test_chat_import import HEADER, xlsx_bytes
-
-
-class RecordingSms:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-
-    async def send(self, phone: str, text: str) -> None:
-        self.sent.append((phone, text))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from tortoise.exceptions import OperationalError
 
 from bot.runtime.dispatcher import UpdateDispatcher, ordering_key
 from bot.runtime.supervisor import Backoff
+from tests.fakes import MemoryClaims
 
 QUICK = Backoff(first=0.001, maximum=0.004)
 LOCKED = OperationalError(sqlite3.OperationalError("database is locked"))
@@ -21,16 +22,6 @@ def message(event_id: str, from_id: int, text: str) -> dict:
         "event_id": event_id,
         "object": {"message": {"from_id": from_id, "peer_id": from_id, "text": text}},
     }
-
-
-class MemoryClaims:
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-
-    async def __call__(self, event_ids: list[str], moment: object) -> set[str]:
-        new = {i for i in event_ids if i not in self.seen}
-        self.seen |= new
-        return new
 
 
 async def test_one_persons_updates_are_handled_in_order_others_concurrently() -> None:

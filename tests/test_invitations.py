@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 
+from bot.clock import MovableClock
 from bot.services.access import load_actor
 from bot.services.errors import AccessDenied
 from bot.services.invitations import (
@@ -26,45 +26,12 @@ from bot.services.invitations import (
     WrongCode,
 )
 from bot.services.phones import InvalidPhone
-from bot.services.ports import RecipientUnreachable
 from bot.services.staff import offer
 from bot.services.tenants import find_or_create_municipality
-from bot.sms import SmsError
 from storage.models import Invitation, Person, Role, RoleGrant
+from tests.fakes import FakeMessenger, RecordingSms
 
 INVITER_VK = 1000001
-
-
-class MovableClock:
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
-
-    def now(self) -> datetime:
-        return self.moment
-
-
-class RecordingSms:
-    def __init__(self, fail: bool = False) -> None:
-        self.sent: list[tuple[str, str]] = []
-        self.fail = fail
-
-    async def send(self, phone: str, text: str) -> None:
-        if self.fail:
-            raise SmsError("provider down")
-        self.sent.append((phone, text))
-
-
-class Messages:
-    """The messenger's `send`: people who wrote to the community get messages, others not."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, str, Any]] = []
-        self.reachable: set[int] = set()
-
-    async def send(self, peer_id: int, text: str, **options: Any) -> None:
-        if peer_id not in self.reachable:
-            raise RecipientUnreachable("never wrote to the community")
-        self.sent.append((peer_id, text, options.get("keyboard")))
 
 
 def token_of(text: str) -> str:
@@ -77,7 +44,7 @@ def code_of(text: str) -> str:
 
 @pytest.fixture
 def clock() -> MovableClock:
-    return MovableClock()
+    return MovableClock(datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc))
 
 
 @pytest.fixture
@@ -86,12 +53,12 @@ def sms() -> RecordingSms:
 
 
 @pytest.fixture
-def messages() -> Messages:
-    return Messages()
+def messages() -> FakeMessenger:
+    return FakeMessenger()  # people who wrote to the community get messages, others not
 
 
 @pytest.fixture
-def service(clock: MovableClock, sms: RecordingSms, messages: Messages) -> InvitationService:
+def service(clock: MovableClock, sms: RecordingSms, messages: FakeMessenger) -> InvitationService:
     async def deep_link(ref: str) -> str:
         return f"https://vk.me/domovye_chaty?ref={ref}"
 
@@ -222,7 +189,7 @@ async def test_expired_and_unknown_links_are_refused(
     db: str, service: InvitationService, sms: RecordingSms, clock: MovableClock
 ) -> None:
     await invite_staff(service)
-    clock.moment += timedelta(hours=73)
+    clock.move(hours=73)
     with pytest.raises(InvitationExpired):
         await service.open(vk_id=1000005, token=token_of(sms.sent[0][1]))
     with pytest.raises(InvitationNotFound):
@@ -231,15 +198,15 @@ async def test_expired_and_unknown_links_are_refused(
 
 
 async def test_someone_using_the_bot_gets_an_offer_in_vk_and_must_accept(
-    db: str, service: InvitationService, sms: RecordingSms, messages: Messages
+    db: str, service: InvitationService, sms: RecordingSms, messages: FakeMessenger
 ) -> None:
     anna = await inviter()
     municipality = await find_or_create_municipality("Демо-город", "Демо-регион")
     ivan = await Person.create(vk_id=1000005, phone="+79121234567", name="Иван Петров")
-    messages.reachable.add(1000005)
+    messages.allow(1000005)
     grant = await invite_staff(service, "+79121234567", by=anna)
     assert sms.sent == []  # the offer came in VK, with «Принять»
-    ((peer, text, keyboard),) = messages.sent
+    ((peer, text, keyboard),) = [(m.peer_id, m.text, m.keyboard) for m in messages.personal()]
     assert peer == 1000005 and "«Анна Смирнова»" in text and keyboard.startswith("keyboard:")
     assert (await load_actor(1000005)).grants == ()  # not granted at once
     invitation = await Invitation.get(grant_id=grant.id)

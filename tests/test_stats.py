@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
+from bot.clock import MovableClock
 from bot.services import stats as stats_module
 from bot.services.access import Actor, load_actor
 from bot.services.errors import AccessDenied
@@ -37,14 +38,6 @@ TODAY = date(2025, 5, 21)
 PEER = 2_000_000_001
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
-
-    def now(self) -> datetime:
-        return self.moment
-
-
 async def staff_of(municipality: Municipality, vk_id: int) -> Actor:
     person = await Person.create(vk_id=vk_id, phone=f"+7900{vk_id:07d}")
     await RoleGrant.create(person=person, role=Role.STAFF, municipality=municipality)
@@ -63,7 +56,7 @@ async def house_chat(
 @dataclass
 class World:
     stats: StatsService
-    clock: Clock
+    clock: MovableClock
     municipality: Municipality
     chat: Chat  # 12 members, 40 flats
     actor: Actor  # the municipality's staff
@@ -75,7 +68,7 @@ async def world(db: str) -> World:
     municipality.timezone = "Asia/Yekaterinburg"
     await municipality.save()
     chat = await house_chat(municipality, "Плесецкая 16", PEER, members_count=12, flats=40)
-    clock = Clock(NOON)
+    clock = MovableClock(NOON)
     actor = await staff_of(municipality, 1001)
     return World(StatsService(clock, "Europe/Moscow"), clock, municipality, chat, actor)
 
@@ -141,9 +134,9 @@ async def test_a_failed_flush_loses_nothing(world: World, monkeypatch: pytest.Mo
 
 
 async def test_the_day_ends_at_local_midnight(world: World) -> None:
-    world.clock.moment = datetime(2025, 5, 21, 18, 59, tzinfo=timezone.utc)  # 23:59 local
+    world.clock.set(datetime(2025, 5, 21, 18, 59, tzinfo=timezone.utc))  # 23:59 local
     await write(world, PEER, [501, 502])
-    world.clock.moment = datetime(2025, 5, 21, 19, 1, tzinfo=timezone.utc)  # 00:01, same UTC day
+    world.clock.set(datetime(2025, 5, 21, 19, 1, tzinfo=timezone.utc))  # 00:01, same UTC day
     await write(world, PEER, [501])
     await world.stats.flush()
     rows = ChatDayStat.filter(chat=world.chat).order_by("day")
@@ -171,7 +164,7 @@ async def test_the_sketch_stores_no_ids_and_counts_within_two_percent(world: Wor
 
 async def test_joins_and_leaves_and_the_members_series(world: World) -> None:
     for days_ago, joins, leaves in ((3, 0, 1), (1, 2, 0), (0, 3, 1)):
-        world.clock.moment = NOON - timedelta(days=days_ago)
+        world.clock.set(NOON - timedelta(days=days_ago))
         for _ in range(joins):
             await world.stats.count_join(PEER)
         for _ in range(leaves):
@@ -238,10 +231,10 @@ async def test_summaries_tickets_and_the_median_time_to_answer(world: World) -> 
 
 async def test_the_xlsx_sums_match_the_counted_messages(world: World) -> None:
     await house_chat(world.municipality, "Невский 124", PEER + 5, members_count=8)
-    world.clock.moment = NOON - timedelta(days=3)
+    world.clock.set(NOON - timedelta(days=3))
     await write(world, PEER, [501] * 4)
     await write(world, PEER + 5, [601, 602])
-    world.clock.moment = NOON
+    world.clock.set(NOON)
     await write(world, PEER, [502] * 3)
     await write(world, PEER + 5, [601] * 7)
     content = await world.stats.municipality_xlsx(world.actor, world.municipality.id, days=30)
@@ -269,11 +262,11 @@ async def test_other_municipalities_are_out_of_reach(world: World) -> None:
 
 
 async def test_the_weekly_summary_is_due_once_a_week(world: World) -> None:
-    world.clock.moment = NOON - timedelta(days=5)  # last week's Friday
+    world.clock.set(NOON - timedelta(days=5))  # last week's Friday
     await write(world, PEER, [501, 502])
-    world.clock.moment = datetime(2025, 5, 19, 3, 0, tzinfo=timezone.utc)  # Monday 08:00 local
+    world.clock.set(datetime(2025, 5, 19, 3, 0, tzinfo=timezone.utc))  # Monday 08:00 local
     assert await world.stats.weekly_due() == []
-    world.clock.moment = datetime(2025, 5, 19, 4, 30, tzinfo=timezone.utc)  # Monday 09:30
+    world.clock.set(datetime(2025, 5, 19, 4, 30, tzinfo=timezone.utc))  # Monday 09:30
     (report,) = await world.stats.weekly_due()
     assert (report.summary.period.first, report.summary.period.last) == (
         date(2025, 5, 12),
@@ -282,8 +275,8 @@ async def test_the_weekly_summary_is_due_once_a_week(world: World) -> None:
     assert report.summary.messages == 2
     await world.stats.weekly_sent(report)
     assert await get_value(report.key) is not None
-    world.clock.moment = NOON  # Wednesday of the same week
+    world.clock.set(NOON)  # Wednesday of the same week
     assert await world.stats.weekly_due() == []
-    world.clock.moment = NOON + timedelta(days=5)  # the next Monday
+    world.clock.set(NOON + timedelta(days=5))  # the next Monday
     (following,) = await world.stats.weekly_due()
     assert following.key != report.key

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from vkbottle.bot import BotLabeler
+from vkbottle.dispatch.handlers import ABCHandler, FromFuncHandler
 from vkbottle.dispatch.rules.base import StateRule
-from vkbottle.dispatch.handlers import FromFuncHandler
 from vkbottle.dispatch.views.bot import BotHandlerBasement, BotMessageView
 from vkbottle.tools.mini_types.bot import MessageMin
 
@@ -90,8 +91,9 @@ def button_commands() -> list[ButtonCommand]:
     for module in MODULES:
         source: BotLabeler = module.labeler
         for handler in source.message_view.handlers:
-            states = tuple(s for r in handler.rules if isinstance(r, StateRule) for s in r.state)
-            for rule in handler.rules:
+            rules = getattr(handler, "rules", ())
+            states = tuple(s for r in rules if isinstance(r, StateRule) for s in r.state)
+            for rule in rules:
                 if isinstance(rule, Command):
                     found.update((ButtonCommand(n, False, states), None) for n in sorted(rule.names))
         for basements in source.raw_event_view.handlers.values():
@@ -110,5 +112,7 @@ class PersonStateView(BotMessageView):
         return None if message.peer_id >= CHAT_PEER_OFFSET else message.from_id
 
 
-def _guard(handler: FromFuncHandler) -> FromFuncHandler:
+def _guard(handler: ABCHandler[Any]) -> FromFuncHandler:
+    if not isinstance(handler, FromFuncHandler):  # labelers' decorators make only these
+        raise TypeError(f"cannot guard {handler!r}")
     return FromFuncHandler(guarded(handler.handler), *handler.rules, blocking=handler.blocking)

@@ -25,8 +25,8 @@ from bot.keyboards.common import (
 )
 from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.broadcasts import MAX_TEXT, Report
 from bot.services.errors import DomainError
 from bot.services.ports import MessengerError
@@ -121,7 +121,7 @@ async def one_search(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(BroadcastDialog.KIND), Command("broadcast.kind"))
 async def kind(message: Message, turn: Turn, payload: dict) -> None:
     try:
-        chosen = BroadcastKind(payload.get("kind"))
+        chosen = BroadcastKind(payload.get("kind", ""))
     except ValueError:
         await turn.answer("Выберите вид сообщения кнопкой.")
         return

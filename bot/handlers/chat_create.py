@@ -7,7 +7,12 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
-from bot.keyboards.chats import chat_kind_keyboard, edit_fields_keyboard, skip_keyboard, summary_keyboard
+from bot.keyboards.chats import (
+    chat_kind_keyboard,
+    edit_fields_keyboard,
+    skip_keyboard,
+    summary_keyboard,
+)
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.attachments import photo_url
 from bot.runtime.context import Turn

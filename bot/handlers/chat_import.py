@@ -18,8 +18,8 @@ from bot.runtime.rules import Command
 from bot.runtime.supervisor import Backoff, while_database_away
 from bot.services.access import working_municipality
 from bot.services.chat_import import MAX_FILE_BYTES, ImportPlan, template_xlsx
-from bot.services.imports import Started, problems_report
 from bot.services.chats import CreationReport
+from bot.services.imports import Started, problems_report
 from bot.services.invitations import Delivery
 from bot.services.ports import MessengerError, MessengerUnavailable
 from bot.states import ChatImport

@@ -10,13 +10,14 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot import texts
 from bot.handlers.inputs import phone_or_ask_again
+from bot.handlers.onboarding import step_label
 from bot.handlers.start import show_menu
 from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Services, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.access import Actor, working_municipality
 from bot.services.chats import (
     KIND_TITLES,
@@ -26,14 +27,12 @@ from bot.services.chats import (
     Holder,
     Release,
 )
-from bot.handlers.onboarding import step_label
 from bot.services.exports import chats_xlsx
-from bot.services.posters import show_code
-from bot.services.uptake import uptake_of
-from bot.services.invitations import PERSON_STATUS_TITLES
-from bot.services.invitations import Delivery
+from bot.services.invitations import PERSON_STATUS_TITLES, Delivery
 from bot.services.paging import Page
 from bot.services.phones import format_phone
+from bot.services.posters import show_code
+from bot.services.uptake import uptake_of
 from bot.states import ChangeAdmin, ChatList
 from bot.vk.gateway import bulk_priority
 from storage.models import ChatStatus, OnboardingStep
@@ -46,7 +45,7 @@ MAX_TYPED_ADDRESS = 100  # a chat title is at most this long
 MAX_ADDRESS_WORDS = 6
 # Words of a conversation, never of an address: typed text with one of them is not a search.
 CONVERSATION_WORDS = frozenset(
-    "как что где когда почему зачем кто какой какая какие можно нельзя нужно надо хочу "
+    "как что где когда почему зачем кто какой какая какие можно нельзя нужно надо хочу "  # noqa: SIM905
     "привет здравствуйте здравствуй добрый доброе день вечер утро спасибо пожалуйста помогите "
     "помощь подскажите скажите объясните удалить удалите изменить создать сделать "
     "не я вы мы мне вам нам это".split()

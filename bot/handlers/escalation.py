@@ -18,8 +18,8 @@ from bot.keyboards.common import (
 )
 from bot.runtime.attachments import photo_url
 from bot.runtime.context import Turn
-from bot.runtime.rules import Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import Command
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.official import representative_source
 from bot.services.schedule import show_moment
@@ -77,7 +77,7 @@ async def _ask_kind(turn: Turn, chat_id: int) -> None:
 @labeler.private_message(StateRule(Escalation.KIND), Command("ticket.kind"))
 async def chosen_kind(message: Message, turn: Turn, payload: dict) -> None:
     try:
-        kind = RepresentativeKind(payload.get("kind"))
+        kind = RepresentativeKind(payload.get("kind", ""))
     except ValueError:
         await turn.answer("Выберите представителя кнопкой ниже.")
         return

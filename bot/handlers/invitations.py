@@ -21,11 +21,11 @@ from bot.services.invitations import (
     Binding,
     Opened,
     Step,
+    WrongCode,
     offer_text,
     offered_roles,
     opener_text,
     person_name,
-    WrongCode,
 )
 from bot.states import InvitationCode
 from storage.models import Role, Ticket

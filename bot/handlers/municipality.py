@@ -7,8 +7,8 @@ from vkbottle.bot import BotLabeler, Message
 from bot.handlers.start import show_menu
 from bot.keyboards.common import CANCEL, PRIMARY, build, text_button
 from bot.runtime.context import Turn
-from bot.runtime.rules import Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import Command
 from bot.services.access import choose_municipality, municipalities_of, working_municipality
 from bot.services.errors import AccessDenied
 

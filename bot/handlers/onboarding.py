@@ -11,8 +11,8 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot.keyboards.common import POSITIVE, PRIMARY, build, callback_button
 from bot.runtime.context import CallbackTurn, Services, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.services.errors import DomainError
 from bot.services.invitations import Delivery
@@ -248,4 +248,7 @@ async def reset_link(event: dict, turn: CallbackTurn) -> None:
     await turn.services.chats.reset_link(turn.actor, onboarding.chat_id)
     await onboarding.fetch_related("chat")
     await turn.snackbar("Ссылка изменена")
-    await send_step(turn.services, turn.peer_id, onboarding, "Новая ссылка готова, старая больше не работает. Вот новое объявление.")
+    await send_step(
+        turn.services, turn.peer_id, onboarding,
+        "Новая ссылка готова, старая больше не работает. Вот новое объявление.",
+    )

@@ -16,8 +16,8 @@ from bot.keyboards.chats import (
 )
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.context import CallbackTurn, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.access import working_municipality
 from bot.services.chat_import import RepresentativeSpec
 from bot.services.chats import REPRESENTATIVE_TITLES
@@ -65,7 +65,7 @@ async def for_found_chats(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(AssignRepresentative.KIND), Command("rep.kind"))
 async def kind(message: Message, turn: Turn, payload: dict) -> None:
     try:
-        chosen = RepresentativeKind(payload.get("kind"))
+        chosen = RepresentativeKind(payload.get("kind", ""))
     except ValueError:
         await turn.answer("Выберите вид представителя кнопкой.", keyboard=representative_kind_keyboard())
         return

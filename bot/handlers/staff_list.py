@@ -5,18 +5,18 @@ from __future__ import annotations
 from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 
-from bot.texts import plural
 from bot.keyboards.common import NEGATIVE, PRIMARY, SECONDARY, build, callback_button
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.access import working_municipality
 from bot.services.chats import Release
 from bot.services.invitations import PERSON_STATUS_TITLES, PersonStatus
 from bot.services.paging import Page
 from bot.services.phones import format_phone
 from bot.services.staff import StaffMember
+from bot.texts import plural
 
 labeler = BotLabeler()
 
@@ -39,7 +39,8 @@ def _who(member: StaffMember) -> str:
 def staff_text(municipality: str, page: Page[StaffMember]) -> str:
     if not page.total:
         return f"Сотрудники — {municipality}\n\nСотрудников пока нет. Нажмите «Пригласить сотрудников»."
-    lines = [f"Сотрудники — {municipality}", f"Итого: {plural(page.total, 'сотрудник', 'сотрудника', 'сотрудников')}", ""]
+    total = plural(page.total, "сотрудник", "сотрудника", "сотрудников")
+    lines = [f"Сотрудники — {municipality}", f"Итого: {total}", ""]
     for index, member in enumerate(page.items, start=page.first_index):
         lines.append(f"{index}. {_who(member)} — {PERSON_STATUS_TITLES[member.status]}")
     lines.append("\nНажмите номер, чтобы отправить приглашение повторно или удалить сотрудника.")

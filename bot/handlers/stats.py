@@ -15,8 +15,8 @@ from bot import texts
 from bot.handlers.onboarding import step_label
 from bot.keyboards.chats import stats_keyboard
 from bot.runtime.context import CallbackTurn, Services, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.access import working_municipality
 from bot.services.chats import STATUS_TITLES
 from bot.services.ports import CHAT_PEER_OFFSET, MessengerError

@@ -31,8 +31,8 @@ from bot.keyboards.common import (
 from bot.keyboards.lists import paged_list
 from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
-from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
+from bot.runtime.rules import CallbackCommand, Command
 from bot.services.access import STAFF_ROLES, working_municipality
 from bot.services.errors import DomainError
 from bot.services.official import official_message
@@ -257,7 +257,9 @@ async def open_list(message: Message, turn: Turn) -> None:
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("tickets.page"))
 async def turn_page(event: dict, turn: CallbackTurn) -> None:
     filter_value = turn.payload.get("f")
-    text, keyboard = await _screen(turn, int_arg(turn.payload, "p", 1), filter_value if isinstance(filter_value, str) else None)
+    text, keyboard = await _screen(
+        turn, int_arg(turn.payload, "p", 1), filter_value if isinstance(filter_value, str) else None
+    )
     await turn.snackbar()
     if turn.payload.get("new"):  # a filter: a new list
         await turn.answer(text, keyboard=keyboard)
@@ -285,7 +287,8 @@ async def open_card(event: dict, turn: CallbackTurn) -> None:
     if ticket.status is TicketStatus.OPEN and person is not None and ticket.representative_id == person.id:
         keyboard = notice_keyboard(ticket)
     elif ticket.status in (TicketStatus.OPEN, TicketStatus.MEETING) and turn.actor.has(*STAFF_ROLES):
-        keyboard = build([[(callback_button("Передать другому представителю", "ticket.reassign", t=ticket.id), PRIMARY)]], inline=True)
+        reassign = callback_button("Передать другому представителю", "ticket.reassign", t=ticket.id)
+        keyboard = build([[(reassign, PRIMARY)]], inline=True)
     await turn.answer("\n".join(lines), keyboard=keyboard)
 
 

@@ -16,7 +16,6 @@ from bot.services.chats import REPRESENTATIVE_TITLES
 from bot.texts import chats
 
 
-
 def chat_kind_keyboard() -> str:
     return build(
         [

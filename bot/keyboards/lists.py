@@ -13,7 +13,7 @@ from bot.services.paging import Page
 Row = list[tuple[Callback, KeyboardButtonColor]]
 
 
-def nav_row(cmd: str, page: Page, **args: Any) -> Row:  # type: ignore[type-arg]
+def nav_row(cmd: str, page: Page[Any], **args: Any) -> Row:
     """Previous, first, current, last, next — at most five buttons, none when one page."""
     if page.pages <= 1:
         return []
@@ -33,7 +33,7 @@ def nav_row(cmd: str, page: Page, **args: Any) -> Row:  # type: ignore[type-arg]
 def paged_list(
     item_cmd: str,
     item_ids: Sequence[int],
-    page: Page,  # type: ignore[type-arg]
+    page: Page[Any],
     nav_cmd: str,
     **nav_args: Any,
 ) -> str | None:

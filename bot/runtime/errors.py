@@ -59,7 +59,7 @@ def guarded(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
     async def run(event: Any, **kwargs: Any) -> Any:
         try:
             return await handler(event, **kwargs)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  # any failure: answered and logged here
             await report_failure(exc, event, turn=kwargs.get("turn"))
             return None
 

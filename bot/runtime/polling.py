@@ -14,8 +14,8 @@ class ResumablePolling(BotPolling):
     runner stores it in the database instead (see `BotApp._poll`), so this writes no files.
     """
 
-    def __init__(self, *args: Any, resume_ts: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, skip_old_events=True, **kwargs)
+    def __init__(self, *, resume_ts: str | None = None, **kwargs: Any) -> None:
+        super().__init__(skip_old_events=True, **kwargs)
         self._resume_ts = resume_ts
 
     async def get_server(self) -> dict[str, Any]:

@@ -105,7 +105,7 @@ class Supervisor:
                 await asyncio.sleep(every)
             try:
                 await iteration()
-            except Exception as exc:  # noqa: BLE001 (whatever fails, the loop goes on)
+            except Exception as exc:
                 failures += 1
                 delay = self.backoff.delay(failures)
                 if outlived(exc):

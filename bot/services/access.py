@@ -66,7 +66,7 @@ async def municipalities_of(actor: Actor, roles: tuple[Role, ...] = STAFF_ROLES)
 
 
 async def require_municipality(
-    actor: Actor, municipality_id: int, roles: tuple[Role, ...] = STAFF_ROLES
+    actor: Actor, municipality_id: int | None, roles: tuple[Role, ...] = STAFF_ROLES
 ) -> Municipality:
     """The municipality, if the actor works in it through `roles`; AccessDenied otherwise."""
     for municipality in await municipalities_of(actor, roles):

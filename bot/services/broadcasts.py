@@ -15,8 +15,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
@@ -101,10 +101,7 @@ Progress = Callable[[Broadcast, int], Awaitable[None]]
 
 async def _chats_of(audience: Audience, search: str, chat_id: int | None) -> list[Chat]:
     query = Chat.filter(audience.query, kind__in=HOUSE_KINDS, status=ChatStatus.ACTIVE)
-    if chat_id is not None:
-        query = query.filter(id=chat_id)
-    else:
-        query = found_by_address(query, search)
+    query = query.filter(id=chat_id) if chat_id is not None else found_by_address(query, search)
     return await query.order_by(*CHAT_ORDER)
 
 
@@ -248,7 +245,7 @@ class BroadcastService:
     async def due(self) -> list[int]:
         """Broadcasts to send now: waited out quiet hours, or left unfinished by a crash."""
         now = self._clock.now()
-        ids = await Broadcast.filter(
+        ids: list[int] = await Broadcast.filter(  # type: ignore[assignment]  # tortoise types flat values_list as tuples
             Q(status=BroadcastStatus.SENDING)
             | Q(status=BroadcastStatus.STOPPING)
             | (Q(status=BroadcastStatus.WAITING) & Q(not_before__lte=now))
@@ -371,10 +368,10 @@ class BroadcastService:
         except MessengerError as exc:
             log.info("pins in broadcast %s failed: %s", broadcast_id, exc)
             return
-        for pin, error in zip(batch, outcomes):
+        for pin, error in zip(batch, outcomes, strict=True):
             if error is not None:
                 log.info("pin in %s failed: %s", pin.peer_id, error)
-        done = [pin.delivery_id for pin, error in zip(batch, outcomes) if error is None]
+        done = [pin.delivery_id for pin, error in zip(batch, outcomes, strict=True) if error is None]
         if done:
             await BroadcastDelivery.filter(id__in=done).update(pinned=True)
 

@@ -231,7 +231,7 @@ class ChatService:
             report.failed.append(chat)
             return
         chat.status = ChatStatus.ACTIVE
-        chat.status_reason = None
+        chat.status_reason = None  # type: ignore[assignment]  # tortoise types null=True fields as non-null
         await chat.save(update_fields=["invite_link", "status", "status_reason"])
         report.created.append(chat)
 
@@ -472,7 +472,7 @@ class ChatService:
             chat_id__in=[c.id for c in chats], role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE)
         ).prefetch_related("person").order_by("kind", "id")
         statuses = await person_statuses(grants, self._clock.now())
-        by_chat: dict[int, list[Holder]] = defaultdict(list)
+        by_chat: dict[int | None, list[Holder]] = defaultdict(list)
         for grant in grants:
             by_chat[grant.chat_id].append(Holder(grant, grant.person, statuses[grant.id]))
         return [
@@ -582,7 +582,8 @@ class ChatService:
 
     async def search_ids(self, actor: Actor, municipality_id: int, search: str) -> list[int]:
         municipality = await require_municipality(actor, municipality_id)
-        return list(await _house_chats(municipality, search).values_list("id", flat=True))
+        ids = await _house_chats(municipality, search).values_list("id", flat=True)
+        return list(ids)  # type: ignore[arg-type]  # tortoise types flat values_list as tuples
 
 
 async def _existing(chat_id: int) -> Chat:

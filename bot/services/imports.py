@@ -42,7 +42,8 @@ class Started:
 
 
 async def _existing_keys(municipality: Municipality) -> set[str]:
-    return set(await Chat.filter(municipality=municipality).values_list("title_key", flat=True))
+    keys = await Chat.filter(municipality=municipality).values_list("title_key", flat=True)
+    return set(keys)  # type: ignore[arg-type]  # tortoise types flat values_list as tuples
 
 
 def _plan(batch_filename: str, content: bytes, existing: set[str]) -> ImportPlan:

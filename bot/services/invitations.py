@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -141,10 +142,10 @@ PERSON_STATUS_TITLES = {
 async def person_statuses(grants: Sequence[RoleGrant], now: datetime) -> dict[int, PersonStatus]:
     """For each grant (with its person loaded): active, invited, awaiting, declined, expired or
     not yet invited. «Invited» looks the same whether or not the phone already uses the bot."""
-    latest: dict[int, Invitation] = {}
+    latest: dict[int | None, Invitation] = {}
     pending = [g.id for g in grants if not _effective(g)]
-    for invitation in await Invitation.filter(grant_id__in=pending).order_by("id"):
-        latest[invitation.grant_id] = invitation
+    for sent in await Invitation.filter(grant_id__in=pending).order_by("id"):
+        latest[sent.grant_id] = sent
     statuses = {}
     for grant in grants:
         invitation = latest.get(grant.id)
@@ -490,7 +491,7 @@ def _check_pending(invitation: Invitation, now: datetime, *, opening: bool) -> N
 async def _grant(
     person: Person, role: Role, scope: Scope, invited_by: Person | None
 ) -> RoleGrant:
-    fields = {
+    fields: dict[str, Any] = {
         "person": person,
         "role": role,
         "region": scope.region,

@@ -157,13 +157,13 @@ class MeetingService:
             starts_at__lte=now + self.link_lead,
         ).values_list("id", flat=True)
         for meeting_id in to_open:
-            await self._open(meeting_id)
+            await self._open(meeting_id)  # type: ignore[arg-type]  # tortoise types flat values_list as tuples
         to_close = await Meeting.filter(
             Q(status=MeetingStatus.LIVE) | (Q(status=MeetingStatus.CLOSING) & stale),
             ends_at__lte=now,
         ).values_list("id", flat=True)
         for meeting_id in to_close:
-            await self._close(meeting_id)
+            await self._close(meeting_id)  # type: ignore[arg-type]  # tortoise types flat values_list as tuples
 
     async def next_times(self) -> list[datetime]:
         """When `run_due` will next have something to do (for the scheduler)."""

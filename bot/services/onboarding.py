@@ -146,4 +146,4 @@ class OnboardingService:
     async def step_of_chat(self, chat: Chat) -> OnboardingStep | None:
         """How far the chat's admin got (the least advanced admin), None if not started."""
         steps = await Onboarding.filter(chat=chat).values_list("step", flat=True)
-        return OnboardingStep(min(steps)) if steps else None
+        return OnboardingStep(min(steps)) if steps else None  # type: ignore[arg-type]  # tortoise types flat values_list as tuples

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.queryset import QuerySet
 
@@ -24,7 +24,7 @@ class Page(Generic[T]):
         return (self.number - 1) * self.size + 1
 
 
-async def paginate(query: QuerySet, number: int, size: int) -> Page:  # type: ignore[type-arg]
+async def paginate(query: QuerySet[Any], number: int, size: int) -> Page[Any]:
     total = await query.count()
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)

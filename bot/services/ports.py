@@ -7,7 +7,7 @@ these and tests use a fake messenger.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 CHAT_PEER_OFFSET = 2_000_000_000
 
@@ -37,11 +37,18 @@ class NotAMember(MessengerError):
 
 
 class Delivered(Protocol):
-    """One recipient's result of a message sent to many."""
+    """One recipient's result of a message sent to many (read-only: results are not changed)."""
 
-    peer_id: int
-    cmid: int | None
-    error: MessengerError | None  # with a `.code` when the messenger gave one
+    @property
+    def peer_id(self) -> int: ...
+
+    @property
+    def cmid(self) -> int | None: ...
+
+    @property
+    def error(self) -> MessengerError | None:
+        """With a `.code` when the messenger gave one."""
+        ...
 
 
 class Messenger(Protocol):
@@ -69,7 +76,12 @@ class Messenger(Protocol):
         """How many are in the chat (None if unknown); ChatUnavailable if the chat is lost."""
         ...
 
-    async def send(self, peer_id: int, text: str, **options: Any) -> Any: ...
+    async def send(
+        self, peer_id: int, text: str, *, keyboard: str | None = None,
+        attachments: Sequence[str] = (), dedup_key: str | None = None,
+    ) -> Delivered:
+        """One message to one peer; RecipientUnreachable / ChatUnavailable when it cannot go."""
+        ...
 
     async def send_many(
         self, peer_ids: Sequence[int], text: str, *, attachments: Sequence[str] = (),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.pil import PilImage
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -57,7 +58,7 @@ def _register_fonts() -> None:
 @lru_cache(maxsize=4096)
 def _has_glyph(font_name: str, char: str) -> bool:
     font = pdfmetrics.getFont(font_name)
-    return ord(char) in font.face.charToGlyph
+    return ord(char) in font.face.charToGlyph  # type: ignore[attr-defined]  # TTFont's; stubs know Font only
 
 
 def printable(text: str, font_name: str = REGULAR) -> str:
@@ -92,7 +93,8 @@ def _qr_png(link: str) -> bytes:
     code.add_data(link)
     code.make(fit=True)
     buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    image = code.make_image(image_factory=PilImage, fill_color="black", back_color="white")
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

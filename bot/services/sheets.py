@@ -112,14 +112,15 @@ def add_sheet(
     """A sheet with a bold header row (frozen below `freeze`) and column widths."""
     sheet: Sheet = book.create_sheet(title)
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        # set by Worksheet._setup; openpyxl's stubs lack it on write-only sheets
+        sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
     sheet.freeze_panes = freeze
     fills = header_fill if isinstance(header_fill, Sequence) else [header_fill] * len(header)
     append(
         sheet,
         [
             cell(sheet, name, font=BOLD, fill=fill, alignment=WRAP if wrap_header else None)
-            for name, fill in zip(header, fills)
+            for name, fill in zip(header, fills, strict=False)  # fills may be longer
         ],
     )
     return sheet

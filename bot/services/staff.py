@@ -14,6 +14,7 @@ from bot.services.access import (
     municipalities_of,
     require_municipality,
 )
+from bot.services.chats import ChatService, Release
 from bot.services.errors import AccessDenied, DomainError, NotFound
 from bot.services.invitations import (
     Delivery,
@@ -23,7 +24,6 @@ from bot.services.invitations import (
     offer_text,
     person_statuses,
 )
-from bot.services.chats import ChatService, Release
 from bot.services.paging import Page, paginate
 from bot.services.phones import format_phone
 from storage.models import Invitation, Municipality, Person, Role, RoleGrant

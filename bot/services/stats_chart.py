@@ -44,10 +44,11 @@ def _draw(figure: Figure, title: str, series: Sequence[DayPoint]) -> None:
     days = [point.day for point in series]
     messages = figure.add_subplot()
     messages.bar(
-        days, [p.messages for p in series], width=0.8, color=BARS, label="Сообщений за день"
+        days,  # type: ignore[arg-type]  # matplotlib plots dates; its stubs take numbers only
+        [p.messages for p in series], width=0.8, color=BARS, label="Сообщений за день",
     )
     members = messages.twinx()
-    members.plot(days, [p.members for p in series], color=LINE, marker="o", markersize=4,
+    members.plot(days, [p.members for p in series], color=LINE, marker="o", markersize=4,  # type: ignore[arg-type]
                  linewidth=2, label="Участников")
     messages.set_ylabel("Сообщений за день")
     members.set_ylabel("Участников")

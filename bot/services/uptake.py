@@ -11,7 +11,14 @@ from tortoise.expressions import F, Q
 
 from bot.clock import Clock
 from storage.models import (
-    HOUSE_KINDS, Chat, ChatMember, ChatStatus, Municipality, Person, Role, RoleGrant,
+    HOUSE_KINDS,
+    Chat,
+    ChatMember,
+    ChatStatus,
+    Municipality,
+    Person,
+    Role,
+    RoleGrant,
 )
 
 if TYPE_CHECKING:
@@ -110,7 +117,9 @@ class UptakeService:
                 continue
             admins = [
                 g.person
-                for g in await RoleGrant.filter(chat=chat, role=Role.CHAT_ADMIN, accepted=True).prefetch_related("person")
+                for g in await RoleGrant.filter(
+                    chat=chat, role=Role.CHAT_ADMIN, accepted=True
+                ).prefetch_related("person")
                 if g.person.vk_id is not None
             ]
             due.append(DailySummary(chat, admins, joined, uptake_of(chat)))

@@ -202,7 +202,7 @@ class VkGateway:
                 if code not in RETRYABLE_CODES:
                     raise error from None
                 last = error
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 # ValueError: a body that is not JSON (a proxy's error page, a cut response).
                 last = VkUnavailable(f"network: {exc!r}", method=method)
             if attempt < self.retry.max_attempts:
@@ -398,7 +398,7 @@ class VkGateway:
             errors = iter(body.get("execute_errors") or [])
             for result in body["response"]:
                 if result is False:
-                    error = next(errors, {})
+                    error: dict[str, Any] = next(errors, {})
                     code = int(error.get("error_code") or 1)
                     outcomes.append(error_for(code, str(error.get("error_msg", "")), "messages.pin"))
                 else:
@@ -458,7 +458,9 @@ class VkGateway:
 
     async def _upload(self, url: str, form: aiohttp.FormData) -> dict[str, Any]:
         result = await self._over_network(
-            "upload", lambda: self.http.request_json(url, method="POST", data=form)
+            "upload",
+            # aiohttp takes FormData; vkbottle annotates `data` as a dict only
+            lambda: self.http.request_json(url, method="POST", data=form),  # type: ignore[arg-type]
         )
         if "error" in result:
             raise VkPermanentError(f"upload refused: {result['error']}")
@@ -490,7 +492,7 @@ class VkGateway:
         for attempt in range(1, self.retry.max_attempts + 1):
             try:
                 return await attempt_once()
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 if attempt == self.retry.max_attempts:
                     raise VkUnavailable(f"{what} failed: {exc!r}") from exc
                 log.info("%s failed (%r); retry %d", what, exc, attempt)

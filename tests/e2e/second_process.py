@@ -7,22 +7,14 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from datetime import datetime, timedelta, timezone
 
 from pydantic import SecretStr
 
 from bot.app import build_gateway, build_services, build_sms
+from bot.clock import MovableClock
 from bot.config import Settings
 from bot.jobs import Jobs
 from storage.db import close_database, init_database
-
-
-class ShiftedClock:
-    def __init__(self, offset: float) -> None:
-        self.offset = timedelta(seconds=offset)
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
 
 
 async def main(database_url: str, api_url: str, offset: float, start_at: float) -> None:
@@ -32,9 +24,11 @@ async def main(database_url: str, api_url: str, offset: float, start_at: float) 
     )
     await init_database(database_url)
     gateway = build_gateway(settings)
+    clock = MovableClock()  # the test's clock: real time plus its offset
+    clock.move(seconds=offset)
     try:
         services = build_services(
-            settings, gateway, ShiftedClock(offset), build_sms(settings), await gateway.community()
+            settings, gateway, clock, build_sms(settings), await gateway.community()
         )
         await asyncio.sleep(max(0.0, start_at - time.time()))
         await Jobs(services).meetings_due()

@@ -73,8 +73,8 @@ class ImportPlan:
 
 _QUOTES = str.maketrans(
     {
-        **{q: '"' for q in "«»„“”‟‹›'‘’‚‛`´″"},
-        **{d: "-" for d in "‐‑‒–—―−﹘﹣－"},
+        **{q: '"' for q in "«»„“”‟‹›'‘’‚‛`´″"},  # noqa: RUF001  # the lookalikes folded here
+        **{d: "-" for d in "‐‑‒–—―−﹘﹣－"},  # noqa: RUF001  # the lookalikes folded here
         "ё": "е",
         "\u200b": "",
         "\u200c": "",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
+from typing import Any
 
-from bot.services.sheets import restore
 from bot.services.chat_import.model import (
     ADMIN_PHONE,
     COLUMNS,
@@ -29,6 +30,7 @@ from bot.services.chat_import.model import (
     clip,
     thousands,
 )
+from bot.services.sheets import restore
 
 MAX_COLUMNS = 64  # columns read from a sheet; the template has 7
 EXTENSIONS = ("csv", "xlsx", "xls")
@@ -294,7 +296,7 @@ def _xls_rows(content: bytes, shown: str) -> Iterator[Sequence[object]]:
     try:
         book = xlrd.open_workbook(file_contents=content, on_demand=True)
         sheet = book.sheet_by_index(0)
-    except xlrd.XLRDError as error:
+    except xlrd.XLRDError as error:  # type: ignore[attr-defined]  # xlrd exports it; its stubs do not
         if "encrypted" in str(error).casefold():
             raise _password_protected(shown) from None
         raise _damaged(shown, "Excel") from None
@@ -304,14 +306,12 @@ def _xls_rows(content: bytes, shown: str) -> Iterator[Sequence[object]]:
         for index in range(sheet.nrows):
             width = min(sheet.row_len(index), MAX_COLUMNS)
             types = sheet.row_types(index, 0, width)
-            values = sheet.row_values(index, 0, width)
+            values: Sequence[Any] = sheet.row_values(index, 0, width)  # text, numbers, dates as floats
             row: list[object] = []
-            for kind, value in zip(types, values):
+            for kind, value in zip(types, values, strict=True):
                 if kind == xlrd.XL_CELL_DATE:
-                    try:
+                    with contextlib.suppress(Exception):  # a broken date stays a number
                         value = xlrd.xldate_as_datetime(value, book.datemode)
-                    except Exception:  # noqa: BLE001
-                        pass
                 elif kind == xlrd.XL_CELL_BOOLEAN:
                     value = bool(value)
                 elif kind in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):

@@ -107,7 +107,8 @@ def template_xlsx() -> bytes:
     )
     text_columns = {COLUMNS.index(column) for column in _TEXT_COLUMNS}
     for index in text_columns:  # a column style: applies to every cell typed in later
-        sheet.column_dimensions[get_column_letter(index + 1)].number_format = "@"
+        # set by Worksheet._setup; openpyxl's stubs lack it on write-only sheets
+        sheet.column_dimensions[get_column_letter(index + 1)].number_format = "@"  # type: ignore[attr-defined]
     for example in EXAMPLE_ROWS:
         append(
             sheet,
@@ -127,7 +128,7 @@ def template_xlsx() -> bytes:
     )
     letter = get_column_letter(COLUMNS.index(KIND) + 1)
     kinds.add(f"{letter}2:{letter}{_TEMPLATE_ROWS + 1}")
-    sheet.data_validations.append(kinds)
+    sheet.data_validations.append(kinds)  # type: ignore[attr-defined]  # as column_dimensions
 
     help_sheet = add_sheet(
         book, SHEET_HELP, ("Столбец", "Обязательный", "Что вписать", "Пример"), (26, 14, 70, 44),

@@ -71,6 +71,7 @@ def build_gateway(settings: Settings, retry: RetryPolicy | None = None) -> VkGat
         api_url=settings.vk_api_url,
         limiter=RateLimiter(settings.vk_rate_limit),
         retry=retry or RetryPolicy(max_attempts=settings.vk_max_attempts),
+        execute=settings.vk_execute,
     )
 
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     vk_rate_limit: float = Field(default=20.0, gt=0, le=1000)
     vk_max_attempts: int = Field(default=6, ge=1, le=20)
+    # Bulk work through `execute`: broadcasts 2,500 chats a request, chat creation 12 chats
+    # with their links a request (off: one messages.send of 100 peers, one chat, a request).
+    vk_execute: bool = True
     invitation_ttl_hours: int = Field(default=72, ge=1)
     onboarding_reminder_hours: int = Field(default=48, ge=1)
     deadline_days_uk: int = Field(default=3, ge=1, le=60)  # working days to answer a ticket

@@ -9,6 +9,7 @@ only creates what is not there — so a retry never leaves an orphan chat.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
@@ -19,6 +20,7 @@ from storage.models import Chat
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None]]
+PARALLEL_REQUESTS = 4  # creation requests in flight at once (latency, not the rate limit)
 
 
 class ChatMaker(Protocol):
@@ -49,32 +51,39 @@ class ChatProvisioner:
         by the next call)."""
         await self._reconcile([c for c in chats if c.vk_chat_id is None and c.create_after is not None])
         outcome: dict[int, MessengerError | None] = {}
-        unavailable: MessengerUnavailable | None = None
+        unavailable: list[MessengerUnavailable] = []
         todo = [c for c in chats if c.vk_chat_id is None]
         step = max(1, getattr(self._messenger, "chats_per_call", 1))
         done = len(chats) - len(todo)
-        for start in range(0, len(todo), step):
-            group = todo[start : start + step]
-            mark = await _highest_chat_id()
-            await Chat.filter(id__in=[c.id for c in group]).update(create_after=mark)
-            for chat in group:
-                chat.create_after = mark
-            made = await self._messenger.create_chats([c.title for c in group])
-            for chat, result in zip(group, made, strict=True):
-                if result.chat_id is not None:
-                    chat.vk_chat_id, chat.peer_id = result.chat_id, chat_peer(result.chat_id)
-                    chat.invite_link = result.link
-                    await chat.save(update_fields=["vk_chat_id", "peer_id", "invite_link"])
-                if isinstance(result.error, MessengerUnavailable):
-                    unavailable = result.error
-                elif result.error is not None and result.chat_id is None:
-                    outcome[chat.id] = result.error
-            done += len(group)
-            if unavailable is not None:
-                finished = [c for c in chats if c.invite_link or c.id in outcome]
-                return [(c, outcome.get(c.id)) for c in finished], unavailable
-            if progress is not None:
-                await progress(done, len(chats))
+        gate = asyncio.Semaphore(PARALLEL_REQUESTS)
+
+        async def make(group: list[Chat]) -> None:
+            nonlocal done
+            async with gate:
+                if unavailable:
+                    return
+                mark = await _highest_chat_id()  # recorded before the request is sent
+                await Chat.filter(id__in=[c.id for c in group]).update(create_after=mark)
+                for chat in group:
+                    chat.create_after = mark
+                made = await self._messenger.create_chats([c.title for c in group])
+                for chat, result in zip(group, made, strict=True):
+                    if result.chat_id is not None:
+                        chat.vk_chat_id, chat.peer_id = result.chat_id, chat_peer(result.chat_id)
+                        chat.invite_link = result.link
+                        await chat.save(update_fields=["vk_chat_id", "peer_id", "invite_link"])
+                    if isinstance(result.error, MessengerUnavailable):
+                        unavailable.append(result.error)
+                    elif result.error is not None and result.chat_id is None:
+                        outcome[chat.id] = result.error
+                done += len(group)
+                if progress is not None and not unavailable:
+                    await progress(done, len(chats))
+
+        await asyncio.gather(*(make(todo[i : i + step]) for i in range(0, len(todo), step)))
+        if unavailable:
+            finished = [c for c in chats if c.invite_link or c.id in outcome]
+            return [(c, outcome.get(c.id)) for c in finished], unavailable[0]
         for chat in chats:  # made earlier (or just found) but without a link yet
             if chat.id not in outcome and chat.vk_chat_id is not None and not chat.invite_link:
                 try:

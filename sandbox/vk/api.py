@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from aiohttp import web
@@ -53,6 +54,7 @@ class VkApi:
         params = await request_params(request)
         self.stats.calls[name] += 1
         token = active_faults.set(self.faults)
+        started = time.perf_counter()
         try:
             result = await self._call(name, params)
         except VKError as error:
@@ -60,6 +62,7 @@ class VkApi:
             return json_response({"error": _error_body(error, name, params)})
         finally:
             active_faults.reset(token)
+            self.stats.busy[name] += time.perf_counter() - started
         if self.faults.answer_lost(name):  # it ran; the answer never reaches the caller
             return web.Response(status=502, text=LOST_ANSWER, content_type="text/html")
         if isinstance(result, ExecuteResult):

@@ -136,6 +136,22 @@ def _busy_s(stats: dict) -> float:  # type: ignore[type-arg]
     return sum(stats.get("busy_ms", {}).values()) / 1000
 
 
+def _delivery(prefix: str, seconds: float, stats: dict, copies: list[int]) -> dict[str, object]:  # type: ignore[type-arg]
+    """A broadcast's figures: requests, measured and VK time, lost and duplicated copies."""
+    calls = _requests(stats)
+    figures = {
+        "vk_calls": calls,
+        "seconds": round(seconds, 2),
+        "sandbox_busy_seconds": round(_busy_s(stats), 2),
+        "vk_seconds": round(seconds - _busy_s(stats), 2),
+        "least_seconds": round(least_seconds(calls), 2),
+        "lost": sum(1 for n in copies if n == 0),
+        "duplicates": sum(n - 1 for n in copies if n > 1),
+        "error_6_answers": int(stats["errors"].get("6", 0)),
+    }
+    return {prefix + name: value for name, value in figures.items()}
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -216,31 +232,13 @@ async def main_async(
         check.world.close()
     copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["large"]]
     huge_copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["huge"]]
-    calls = _requests(stats)
-    huge_calls = _requests(huge_stats)
-    vk_s = large_s - _busy_s(stats)
-    huge_vk_s = huge_s - _busy_s(huge_stats)
     emergency_total = sum(emergency_calls.values())
     pinned = sum(1 for chat_id, _, _ in made["pinned"] if chat_id in pinned_in)
     return {
         "chats": chats,
-        "vk_calls": calls,
-        "seconds": round(large_s, 2),
-        "sandbox_busy_seconds": round(_busy_s(stats), 2),
-        "vk_seconds": round(vk_s, 2),
-        "least_seconds": round(least_seconds(calls), 2),
-        "lost": sum(1 for n in copies if n == 0),
-        "duplicates": sum(n - 1 for n in copies if n > 1),
-        "error_6_answers": int(stats["errors"].get("6", 0)),
+        **_delivery("", large_s, stats, copies),
         "huge_chats": huge,
-        "huge_vk_calls": huge_calls,
-        "huge_seconds": round(huge_s, 2),
-        "huge_sandbox_busy_seconds": round(_busy_s(huge_stats), 2),
-        "huge_vk_seconds": round(huge_vk_s, 2),
-        "huge_least_seconds": round(least_seconds(huge_calls), 2),
-        "huge_lost": sum(1 for n in huge_copies if n == 0),
-        "huge_duplicates": sum(n - 1 for n in huge_copies if n > 1),
-        "huge_error_6_answers": int(huge_stats["errors"].get("6", 0)),
+        **_delivery("huge_", huge_s, huge_stats, huge_copies),
         "baseline_chats": baseline,
         "baseline_calls": per_chat_calls,
         "baseline_seconds": round(per_chat_s, 2),

@@ -289,8 +289,8 @@ class ChatService:
         report = CreationReport()
         running = await ImportBatch.filter(status=ImportStatus.RUNNING).values_list("id", flat=True)
         idle = Chat.filter(Q(import_batch_id=None) | Q(import_batch_id__not_in=list(running)))
-        for chat in await idle.filter(status=ChatStatus.PENDING, kind__in=HOUSE_KINDS):
-            await self.provision(chat, report)
+        pending = await idle.filter(status=ChatStatus.PENDING, kind__in=HOUSE_KINDS).order_by("id")
+        await self.provision_many(pending, report)
         untold = await idle.filter(
             status=ChatStatus.ACTIVE,
             grants__role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE),

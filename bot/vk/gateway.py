@@ -45,6 +45,7 @@ MAX_EXECUTE_CALLS = 25  # API calls VK runs in one `execute` request
 CHATS_PER_EXECUTE = 12  # createChat + getInviteLink each: 24 calls
 REFUSED_UNRUN = frozenset({6, 9})  # VK refused the request before running any of it
 CONVERSATIONS_PER_CALL = 100  # peer_ids of one messages.getConversationsById
+PARALLEL_PIN_REQUESTS = 10
 MAX_MESSAGE_LENGTH = 4096
 DOWNLOAD_CHUNK = 64 * 1024
 
@@ -554,23 +555,29 @@ class VkGateway:
         await self.call("messages.removeChatUser", chat_id=chat_id, member_id=member_id)
 
     async def pin_many(self, pins: Sequence[tuple[int, int]]) -> list[VkError | None]:
-        """Pin (peer_id, cmid) messages, 25 to an `execute` request; each pin's error or None."""
-        outcomes: list[VkError | None] = []
-        for start in range(0, len(pins), MAX_EXECUTE_CALLS):
+        """Pin (peer_id, cmid) messages, 25 to an `execute` request (up to 10 requests at
+        once); each pin's error or None."""
+        gate = asyncio.Semaphore(PARALLEL_PIN_REQUESTS)
+
+        async def pin_25(part: Sequence[tuple[int, int]]) -> list[VkError | None]:
             calls = ",".join(
                 "API.messages.pin("
                 + json.dumps({"peer_id": peer_id, "conversation_message_id": cmid})
                 + ")"
-                for peer_id, cmid in pins[start : start + MAX_EXECUTE_CALLS]
+                for peer_id, cmid in part
             )
-            body = await self.api.request("execute", {"code": f"return [{calls}];"})
+            async with gate:
+                body = await self.api.request("execute", {"code": f"return [{calls}];"})
             errors = iter(body.get("execute_errors") or [])
-            for result in body["response"]:
-                if result is False:
-                    outcomes.append(_script_error(next(errors, {}), "messages.pin"))
-                else:
-                    outcomes.append(None)
-        return outcomes
+            return [
+                _script_error(next(errors, {}), "messages.pin") if result is False else None
+                for result in body["response"]
+            ]
+
+        parts = await asyncio.gather(
+            *(pin_25(pins[i : i + MAX_EXECUTE_CALLS]) for i in range(0, len(pins), MAX_EXECUTE_CALLS))
+        )
+        return [outcome for part in parts for outcome in part]
 
     # -- people -------------------------------------------------------------------------------
 

@@ -51,10 +51,15 @@ class VkApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        params = await request_params(request)
+        started = time.perf_counter()
+        try:
+            return await self._answer(name, await request_params(request))
+        finally:  # reading, running and answering: the sandbox's own time
+            self.stats.busy[name] += time.perf_counter() - started
+
+    async def _answer(self, name: str, params: dict[str, str]) -> web.Response:
         self.stats.calls[name] += 1
         token = active_faults.set(self.faults)
-        started = time.perf_counter()
         try:
             result = await self._call(name, params)
         except VKError as error:
@@ -62,7 +67,6 @@ class VkApi:
             return json_response({"error": _error_body(error, name, params)})
         finally:
             active_faults.reset(token)
-            self.stats.busy[name] += time.perf_counter() - started
         if self.faults.answer_lost(name):  # it ran; the answer never reaches the caller
             return web.Response(status=502, text=LOST_ANSWER, content_type="text/html")
         if isinstance(result, ExecuteResult):

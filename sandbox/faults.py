@@ -42,6 +42,16 @@ class Faults:
         queue = self.method_failures.get(method)
         return queue.popleft() if queue else None
 
+    def inner_error(self, method: str) -> int | None:
+        """An error code for a call inside `execute`: a queued one, or — when `methods` names
+        this method — one by `error_rate` (faults on every method hit whole requests only)."""
+        queued = self.queued_error(method)
+        if queued is not None:
+            return queued
+        if method in self.methods and self.error_rate > 0 and self._rng.random() < self.error_rate:
+            return self._rng.choice(self.error_codes)
+        return None
+
     def answer_lost(self, method: str) -> bool:
         if self.lost_answers.get(method, 0) <= 0:
             return False

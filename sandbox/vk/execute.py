@@ -57,7 +57,7 @@ def make_execute(methods: Mapping[str, Method]) -> Method:
                 if method is None:
                     raise VKError(3)
                 faults = active_faults.get()
-                injected = None if faults is None else faults.queued_error(name)
+                injected = None if faults is None else faults.inner_error(name)
                 if injected is not None:
                     raise VKError(injected)
                 with world.transaction():

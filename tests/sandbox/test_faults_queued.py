@@ -45,3 +45,12 @@ async def test_bad_settings_are_refused(client: SandboxClient) -> None:
     assert "method_failures" in body["error"]
     body = await client.request("POST", "/sandbox/faults", {"lost_answers": {"x": -1}}, status=400)
     assert "lost_answers" in body["error"]
+
+
+async def test_a_method_named_in_faults_fails_inside_execute_too(client: SandboxClient) -> None:
+    await client.faults(error_rate=1.0, error_codes=[100], methods=["messages.createChat"])
+    answer = await client.vk("execute", code=CREATE)
+    assert answer["response"] == [False, False]
+    assert [e["error_code"] for e in answer["execute_errors"]] == [100, 100]
+    await client.faults(error_rate=1.0, error_codes=[10], methods=[])  # every method: requests only
+    assert await client.error("execute", code=CREATE) == 10

@@ -4,9 +4,12 @@ Through the sandbox at its 20 requests/s limit — run as a process of its own, 
 run:
 1. the baseline: one `messages.send` per chat, for `--baseline` chats (default 1,000);
 2. the real broadcast service on the same number of chats, for the speed-up (target ≥ 80×);
-3. the real broadcast service on `--chats` chats (default 10,000): VK calls made (target 100),
-   time as a ratio to the least time the limit allows (target ≤ 1.15×), and per chat exactly
-   one copy (zero lost, zero duplicates);
+3. the real broadcast service on `--chats` chats (default 10,000) and on `--huge` chats (default
+   100,000), through `execute` (25 messages.send of 100 peers a request): VK requests made
+   (target 4 and 40), VK time (target ≤ 1.0 s and ≤ 3 s) — the measured time less what the
+   sandbox spent running the requests (writing every message into its one SQLite file, work VK
+   spreads over its servers; the sandbox counts it per method) — and per chat exactly one copy
+   (zero lost, zero duplicates);
 4. a broadcast to `--busy` chats (default 5,000) while a person is answered every 0.25 s through
    the same gateway: the time each reply takes (target: under 1 s), against the same replies with
    nothing else going on;
@@ -119,6 +122,32 @@ async def broadcast(
     return time.perf_counter() - started
 
 
+def _requests(stats: dict) -> int:  # type: ignore[type-arg]
+    """The requests a broadcast made: sends (with `execute`, 25 in one request)."""
+    return int(stats["calls"].get("execute", 0)) + int(stats["calls"].get("messages.send", 0))
+
+
+def _busy_s(stats: dict) -> float:  # type: ignore[type-arg]
+    """Seconds the sandbox spent running the requests (its own cost, not VK's time)."""
+    return sum(stats.get("busy_ms", {}).values()) / 1000
+
+
+def _delivery(prefix: str, seconds: float, stats: dict, copies: list[int]) -> dict[str, object]:  # type: ignore[type-arg]
+    """A broadcast's figures: requests, measured and VK time, lost and duplicated copies."""
+    calls = _requests(stats)
+    figures = {
+        "vk_calls": calls,
+        "seconds": round(seconds, 2),
+        "sandbox_busy_seconds": round(_busy_s(stats), 2),
+        "vk_seconds": round(seconds - _busy_s(stats), 2),
+        "least_seconds": round(least_seconds(calls), 2),
+        "lost": sum(1 for n in copies if n == 0),
+        "duplicates": sum(n - 1 for n in copies if n > 1),
+        "error_6_answers": int(stats["errors"].get("6", 0)),
+    }
+    return {prefix + name: value for name, value in figures.items()}
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -143,12 +172,14 @@ async def _sandbox_process(db: Path) -> tuple[asyncio.subprocess.Process, str]:
     raise RuntimeError("the sandbox did not start")
 
 
-async def main_async(chats: int, baseline: int, emergency: int, busy: int) -> dict[str, object]:
+async def main_async(
+    chats: int, baseline: int, emergency: int, busy: int, huge: int
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         world_db = Path(tmp) / "sandbox.sqlite3"
         setup = Sandbox(SandboxConfig(db_path=world_db, port=0, rate_limit=RATE))
         groups = {"baseline": baseline, "small": baseline, "large": chats, "dialog": 1,
-                  "pinned": emergency, "busy": busy}
+                  "pinned": emergency, "busy": busy, "huge": huge}
         made = {g: create_chats(setup.world, [f"{g} {i}" for i in range(n)]) for g, n in groups.items()}
         setup.world.close()
         process, base = await _sandbox_process(world_db)
@@ -177,6 +208,10 @@ async def main_async(chats: int, baseline: int, emergency: int, busy: int) -> di
             large_s = await broadcast(service, STAFF_VK_ID, "large")
             stats = await sandbox_stats(base)
             await asyncio.sleep(1.1)
+            await reset_sandbox_stats(base)
+            huge_s = await broadcast(service, STAFF_VK_ID, "huge") if huge else 0.0
+            huge_stats = await sandbox_stats(base)
+            await asyncio.sleep(1.1)
             _, during = await broadcast_with_replies(service, gateway, STAFF_VK_ID, "busy", reply_peer)
             await asyncio.sleep(1.1)
             await reset_sandbox_stats(base)
@@ -192,18 +227,14 @@ async def main_async(chats: int, baseline: int, emergency: int, busy: int) -> di
         pinned_in = pinned_chats(check.world)
         check.world.close()
     copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["large"]]
-    calls = stats["calls"].get("messages.send", 0)
+    huge_copies = [posts.get(chat_id, 0) for chat_id, _, _ in made["huge"]]
     emergency_total = sum(emergency_calls.values())
     pinned = sum(1 for chat_id, _, _ in made["pinned"] if chat_id in pinned_in)
     return {
         "chats": chats,
-        "vk_calls": calls,
-        "seconds": round(large_s, 2),
-        "least_seconds": round(least_seconds(calls), 2),
-        "ratio_to_limit": round(large_s / least_seconds(calls), 3) if calls > RATE else None,
-        "lost": sum(1 for n in copies if n == 0),
-        "duplicates": sum(n - 1 for n in copies if n > 1),
-        "error_6_answers": int(stats["errors"].get("6", 0)),
+        **_delivery("", large_s, stats, copies),
+        "huge_chats": huge,
+        **_delivery("huge_", huge_s, huge_stats, huge_copies),
         "baseline_chats": baseline,
         "baseline_calls": per_chat_calls,
         "baseline_seconds": round(per_chat_s, 2),
@@ -230,17 +261,28 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=1_000)
     parser.add_argument("--emergency", type=int, default=2_000)
     parser.add_argument("--busy", type=int, default=5_000)
+    parser.add_argument("--huge", type=int, default=100_000)
     args = parser.parse_args()
-    figures = asyncio.run(main_async(args.chats, args.baseline, args.emergency, args.busy))
+    figures = asyncio.run(
+        main_async(args.chats, args.baseline, args.emergency, args.busy, args.huge)
+    )
     rows = [
         ("chats in the broadcast", figures["chats"]),
-        ("VK calls (target: chats / 100)", figures["vk_calls"]),
-        ("time, s", figures["seconds"]),
+        ("VK requests (target: chats / 2,500)", figures["vk_calls"]),
+        ("measured time, s", figures["seconds"]),
+        ("  of it the sandbox running the requests, s", figures["sandbox_busy_seconds"]),
+        ("VK time, s (target ≤ 1.0 for 10,000)", figures["vk_seconds"]),
         ("least time the 20/s limit allows, s", figures["least_seconds"]),
-        ("ratio to the limit (target ≤ 1.15)", figures["ratio_to_limit"]),
         ("chats with no copy (lost)", figures["lost"]),
         ("extra copies (duplicates)", figures["duplicates"]),
         ("error 6 answers met", figures["error_6_answers"]),
+        ("chats in the large broadcast", figures["huge_chats"]),
+        ("  VK requests", figures["huge_vk_calls"]),
+        ("  measured time, s", figures["huge_seconds"]),
+        ("  of it the sandbox running the requests, s", figures["huge_sandbox_busy_seconds"]),
+        ("  VK time, s (target ≤ 3 for 100,000)", figures["huge_vk_seconds"]),
+        ("  least time the 20/s limit allows, s", figures["huge_least_seconds"]),
+        ("  lost / duplicated", f"{figures['huge_lost']} / {figures['huge_duplicates']}"),
         (f"baseline: {figures['baseline_chats']} chats, one call each, s", figures["baseline_seconds"]),
         ("broadcast service, same chats, s", figures["batched_seconds_same_chats"]),
         ("speed-up (target ≥ 80)", figures["speedup"]),
@@ -254,6 +296,11 @@ def main() -> None:
         ("  time, s", figures["emergency_seconds"]),
         ("  ratio to the limit", figures["emergency_ratio_to_limit"]),
     ]
+    figures["ok"] = (
+        figures["lost"] == figures["duplicates"] == figures["huge_lost"] == figures["huge_duplicates"] == 0
+        and (args.chats != 10_000 or (figures["vk_calls"] == 4 and figures["vk_seconds"] <= 1.0))
+        and (args.huge != 100_000 or figures["huge_vk_seconds"] <= 3.0)
+    )
     report(rows, figures)
 
 if __name__ == "__main__":

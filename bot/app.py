@@ -33,6 +33,7 @@ from bot.services.imports import ImportService
 from bot.services.invitations import InvitationService
 from bot.services.meetings import MeetingService
 from bot.services.onboarding import OnboardingService
+from bot.services.poster_book import PosterPrinter
 from bot.services.posters import PosterService
 from bot.services.staff import StaffDirectory, StaffService
 from bot.services.stats import FLUSH_SECONDS, StatsService
@@ -70,6 +71,7 @@ def build_gateway(settings: Settings, retry: RetryPolicy | None = None) -> VkGat
         api_url=settings.vk_api_url,
         limiter=RateLimiter(settings.vk_rate_limit),
         retry=retry or RetryPolicy(max_attempts=settings.vk_max_attempts),
+        execute=settings.vk_execute,
     )
 
 
@@ -121,7 +123,12 @@ def build_services(
         chats=chats,
         imports=ImportService(chats),
         onboarding=OnboardingService(gateway, clock, community.id),
-        posters=PosterService(community.name),
+        posters=PosterService(
+            community.name,
+            PosterPrinter(
+                max_bytes=settings.poster_document_max_bytes, workers=settings.poster_workers
+            ),
+        ),
         uptake=UptakeService(clock, settings.default_timezone, stats),
         tickets=tickets,
         meetings=meetings,
@@ -274,6 +281,7 @@ class BotApp:
             ("scheduler lease", self.jobs.lease.release),  # another process may lead at once
             ("statistics", self.services.stats.flush),
             ("background work", self.services.tasks.cancel),  # resumed at the next start
+            ("poster workers", self.services.posters.close),
             ("VK connection", self.gateway.close),
             ("database", close_database),
         ]

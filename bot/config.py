@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     vk_rate_limit: float = Field(default=20.0, gt=0, le=1000)
     vk_max_attempts: int = Field(default=6, ge=1, le=20)
+    # Bulk work through `execute`: broadcasts 2,500 chats a request, chat creation 12 chats
+    # with their links a request (off: one messages.send of 100 peers, one chat, a request).
+    vk_execute: bool = True
     invitation_ttl_hours: int = Field(default=72, ge=1)
     onboarding_reminder_hours: int = Field(default=48, ge=1)
     deadline_days_uk: int = Field(default=3, ge=1, le=60)  # working days to answer a ticket
@@ -69,6 +72,10 @@ class Settings(BaseSettings):
     task_max_failures: int = Field(default=10, ge=1, le=1000)
     # On stop: how long updates in progress may take before they are cancelled.
     stop_timeout_seconds: float = Field(default=10.0, ge=0, le=600)
+    # Posters of many chats go as PDF documents of at most this many bytes (VK takes documents
+    # up to 200 MB), rendered by this many processes (0: one per core).
+    poster_document_max_bytes: int = Field(default=190_000_000, ge=20_000, le=200_000_000)
+    poster_workers: int = Field(default=0, ge=0, le=64)
     sms_provider: Literal["sandbox", "smsru"] = "sandbox"
     sms_api_key: SecretStr | None = None
     sms_sender: str | None = None  # with SMS.ru: only a sender name approved in the account

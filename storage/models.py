@@ -106,6 +106,9 @@ class Chat(Model):
     description = fields.TextField(null=True)
     flats = fields.IntField(null=True)
     vk_chat_id = fields.BigIntField(null=True)  # the community's own chat id
+    # Set before the messenger is asked to create the chat: the highest chat id known then.
+    # A chat whose answer was lost is found by its title among those numbered above it.
+    create_after = fields.BigIntField(null=True)
     peer_id = fields.BigIntField(null=True, unique=True)  # 2000000000 + vk_chat_id
     invite_link = fields.CharField(max_length=255, null=True)
     status = fields.CharEnumField(ChatStatus, max_length=20, default=ChatStatus.PENDING)

@@ -19,6 +19,7 @@ from typing import Any
 from bot.services.ports import (
     CHAT_PEER_OFFSET,
     ChatUnavailable,
+    MadeChat,
     MessengerError,
     MessengerUnavailable,
     RecipientUnreachable,
@@ -67,6 +68,8 @@ class FakeMessenger:
     """The `Messenger` port in memory, behaving as the gateway does against VK."""
 
     community_id = COMMUNITY_ID
+    chats_per_call = 1
+    recipients_per_call = 100
 
     def __init__(self) -> None:
         self.chats: dict[int, FakeChat] = {}
@@ -117,6 +120,20 @@ class FakeMessenger:
         self.chats[chat.id] = chat
         self.created.append(title)
         return chat.id
+
+    async def create_chats(self, titles: Sequence[str]) -> list[MadeChat]:
+        made = []
+        for title in titles:
+            try:
+                chat_id = await self.create_chat(title)
+            except MessengerError as exc:
+                made.append(MadeChat(error=exc))
+                continue
+            made.append(MadeChat(chat_id, await self.invite_link(chat_peer(chat_id))))
+        return made
+
+    async def chats_created_after(self, chat_id: int) -> list[tuple[int, str]]:
+        return [(c.id, c.title) for c in self.chats.values() if c.id > chat_id and not c.deleted]
 
     async def invite_link(self, peer_id: int, *, reset: bool = False) -> str:
         chat = self._reachable(peer_id)

@@ -73,6 +73,7 @@ async def test_send_to_250_peers_makes_3_calls_and_reads_each_result(
     allowed = await make_people(sandbox, 240, wrote_first=True)
     silent = await make_people(sandbox, 10, wrote_first=False)
     await people_api(sandbox, "POST", "/sandbox/stats/reset")
+    gateway.execute = False  # VK_EXECUTE off (with it: tests/test_gateway_execute.py)
     results = await gateway.send_many(allowed + silent, "Плановое отключение воды")
     stats = await people_api(sandbox, "GET", "/sandbox/stats")
     assert stats["calls"]["messages.send"] == 3

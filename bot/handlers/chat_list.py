@@ -166,7 +166,7 @@ async def export(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(ChatList.BROWSE), Command("chats.posters"))
 async def all_posters(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
-    await turn.answer("Готовлю объявления для всех чатов — пришлю архив, когда будет готов.")
+    await turn.answer("Готовлю объявления для всех чатов — пришлю файлы PDF, когда будут готовы.")
     turn.services.tasks.spawn(
         _send_posters(turn.services, turn.actor, turn.peer_id, municipality.id),
         name=f"posters-{municipality.id}",
@@ -174,14 +174,32 @@ async def all_posters(message: Message, turn: Turn) -> None:
 
 
 async def _send_posters(services: Services, actor: Actor, peer_id: int, municipality_id: int) -> None:
-    count, archive = await services.posters.archive(actor, municipality_id)
-    if not count:
+    documents = await services.posters.documents(actor, municipality_id)
+    if not documents:
         await services.gateway.send(peer_id, "Действующих чатов пока нет — объявлять нечего.")
         return
+    count = documents[-1].last
     with bulk_priority():
-        doc = await services.gateway.upload_document(peer_id, "Объявления.zip", archive)
+        if len(documents) == 1:
+            await services.gateway.send_document(
+                peer_id,
+                f"Готово: объявления всех чатов ({count}) — в одном файле PDF, по странице на чат.",
+                "Объявления.pdf",
+                documents[0].content,
+            )
+            return
+        for number, document in enumerate(documents, 1):
+            await services.gateway.send_document(
+                peer_id,
+                f"Объявления, файл {number} из {len(documents)}: "
+                f"чаты {document.first}–{document.last} из {count}.",
+                f"Объявления {number} из {len(documents)}.pdf",
+                document.content,
+            )
         await services.gateway.send(
-            peer_id, f"Готово: объявления всех чатов ({count}) — в архиве.", attachments=[doc]
+            peer_id,
+            f"Готово: объявления всех чатов ({count}) — в {len(documents)} файлах PDF, "
+            "по странице на чат (файлы ВКонтакте не больше 200 МБ).",
         )
 
 

@@ -298,7 +298,8 @@ class BroadcastService:
                 if emergency and sent:
                     await self._pin(broadcast.id, sent)
 
-        batches = [pending[i : i + BATCH] for i in range(0, len(pending), BATCH)]
+        size = getattr(self._messenger, "recipients_per_call", BATCH)
+        batches = [pending[i : i + size] for i in range(0, len(pending), size)]
         await asyncio.gather(*(send(batch) for batch in batches))
 
     async def _attachments(self, broadcast: Broadcast) -> list[str]:

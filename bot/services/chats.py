@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from bot.clock import Clock
 from bot.services.access import Actor, municipality_staff, require_municipality
 from bot.services.chat_import import RepresentativeSpec, normalise_title
+from bot.services.chat_provisioning import ChatProvisioner, Progress
 from bot.services.errors import DomainError, NotFound
 from bot.services.invitations import (
     Delivery,
@@ -33,7 +34,6 @@ from bot.services.ports import (
     MessengerError,
     MessengerUnavailable,
     NotAMember,
-    chat_peer,
 )
 from storage.addresses import search_pattern
 from storage.models import (
@@ -141,6 +141,7 @@ class ChatService:
         self._clock = clock
         self._coordination_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._provisioning: set[int] = set()
+        self._provisioner = ChatProvisioner(messenger)
         # Called after a person was told of new roles (the composition root starts onboarding).
         self.on_told: Callable[[Person, list[RoleGrant], Delivery], Awaitable[None]] | None = None
 
@@ -200,33 +201,34 @@ class ChatService:
         await self._invitations.grant(phone=rep.phone, role=Role.REPRESENTATIVE, scope=scope, invited_by=by)
 
     async def provision(self, chat: Chat, report: CreationReport) -> None:
-        """Create the stored chat in the messenger; each step is skipped once done, so this
-        can be repeated after a crash. A refusal marks the chat failed with the reason;
-        a messenger outage leaves it pending and raises."""
-        if chat.id in self._provisioning:  # another task of this process is on it
-            return
-        self._provisioning.add(chat.id)
-        try:
-            await self._provision(chat, report)
-        finally:
-            self._provisioning.discard(chat.id)
+        """Create the stored chat in the messenger (`provision_many`)."""
+        await self.provision_many([chat], report)
 
-    async def _provision(self, chat: Chat, report: CreationReport) -> None:
+    async def provision_many(
+        self, chats: Sequence[Chat], report: CreationReport, progress: Progress | None = None
+    ) -> None:
+        """Create stored chats in the messenger, many to a request; each step is skipped once
+        done, so this can be repeated after a crash (`ChatProvisioner`: never a chat twice).
+        A refusal marks the chat failed with the reason; a messenger outage leaves the rest
+        pending and raises."""
+        mine = [c for c in chats if c.id not in self._provisioning]  # other tasks: theirs
+        self._provisioning.update(c.id for c in mine)
         try:
-            if chat.vk_chat_id is None:
-                chat.vk_chat_id = await self._messenger.create_chat(chat.title)
-                chat.peer_id = chat_peer(chat.vk_chat_id)
-                await chat.save(update_fields=["vk_chat_id", "peer_id"])
-            if chat.photo:
-                await self._set_photo(chat)
-            if not chat.invite_link:
-                chat.invite_link = await self._messenger.invite_link(chat.peer_id or 0)
-        except MessengerUnavailable:
-            raise
-        except MessengerError as exc:
-            log.warning("the messenger refused chat %s: %s", chat.id, exc)
+            done, unavailable = await self._provisioner.create(mine, progress)
+            for chat, error in done:
+                await self._finish(chat, error, report)
+            if unavailable is not None:
+                raise unavailable
+        finally:
+            self._provisioning.difference_update(c.id for c in mine)
+
+    async def _finish(self, chat: Chat, error: MessengerError | None, report: CreationReport) -> None:
+        if error is None and chat.photo:
+            await self._set_photo(chat)
+        if error is not None:
+            log.warning("the messenger refused chat %s: %s", chat.id, error)
             chat.status = ChatStatus.FAILED
-            chat.status_reason = f"ВКонтакте отказал: {exc}"
+            chat.status_reason = f"ВКонтакте отказал: {error}"
             await chat.save(update_fields=["status", "status_reason"])
             report.failed.append(chat)
             return
@@ -286,8 +288,8 @@ class ChatService:
         report = CreationReport()
         running = await ImportBatch.filter(status=ImportStatus.RUNNING).values_list("id", flat=True)
         idle = Chat.filter(Q(import_batch_id=None) | Q(import_batch_id__not_in=list(running)))
-        for chat in await idle.filter(status=ChatStatus.PENDING, kind__in=HOUSE_KINDS):
-            await self.provision(chat, report)
+        pending = await idle.filter(status=ChatStatus.PENDING, kind__in=HOUSE_KINDS).order_by("id")
+        await self.provision_many(pending, report)
         untold = await idle.filter(
             status=ChatStatus.ACTIVE,
             grants__role__in=(Role.CHAT_ADMIN, Role.REPRESENTATIVE),

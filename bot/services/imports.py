@@ -2,8 +2,9 @@
 
 The file is kept (ImportBatch) between the preview and the confirmation and planned again at
 confirmation, so chats created meanwhile (or by an earlier run of the same file) are skipped.
-Creation stores every chat first, then creates them in the messenger one by one: a crash
-leaves pending chats that `ChatService.resume_pending` finishes.
+Creation stores every chat first, then creates them in the messenger, many to a request
+(`ChatService.provision_many`): a crash leaves pending chats that
+`ChatService.resume_pending` finishes.
 """
 
 from __future__ import annotations
@@ -106,12 +107,9 @@ class ImportService:
         pending are finished later by `ChatService.resume_pending`.
         """
         report = CreationReport()
-        total = len(started.chats)
         await started.batch.fetch_related("created_by")
         try:
-            for done, chat in enumerate(started.chats, start=1):
-                await self._chats.provision(chat, report)
-                await progress(done, total)
+            await self._chats.provision_many(started.chats, report, progress)
             await self._chats.announce(report.created, report, sent_by=started.batch.created_by)
         except MessengerUnavailable:
             started.batch.status = ImportStatus.INTERRUPTED

@@ -7,6 +7,7 @@ these and tests use a fake messenger.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 CHAT_PEER_OFFSET = 2_000_000_000
@@ -51,9 +52,32 @@ class Delivered(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class MadeChat:
+    """One chat of `Messenger.create_chats`: its id and invite link, or why it was not made
+    (a chat made whose link failed has both `chat_id` and `error`). An error that is
+    MessengerUnavailable means it may have been made: look it up before trying again."""
+
+    chat_id: int | None = None
+    link: str | None = None
+    error: MessengerError | None = None
+
+
 class Messenger(Protocol):
+    chats_per_call: int  # chats `create_chats` makes in one request
+    recipients_per_call: int  # peers `send_many` reaches in one request
+
     async def create_chat(self, title: str) -> int:
-        """Create a chat owned by the community; return the community's chat id."""
+        """Create a chat owned by the community; return the community's chat id. Raises
+        MessengerUnavailable also when it may have been made (the answer was lost)."""
+        ...
+
+    async def create_chats(self, titles: Sequence[str]) -> Sequence[MadeChat]:
+        """Chats with their invite links, in the order of `titles`."""
+        ...
+
+    async def chats_created_after(self, chat_id: int) -> list[tuple[int, str]]:
+        """(chat id, title) of the community's chats numbered above `chat_id`."""
         ...
 
     async def invite_link(self, peer_id: int, *, reset: bool = False) -> str: ...

@@ -7,19 +7,19 @@ next poster gets a new code, and old posters verify as outdated.
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.services.access import Actor, require_municipality
-from bot.services.poster_pdf import PosterContent, render_poster
+from bot.services.poster_book import PosterDocument, PosterPrinter
+from bot.services.poster_pdf import PosterContent, printable, render_poster
 from storage.models import CHAT_ORDER, HOUSE_KINDS, Chat, ChatStatus, Municipality, Poster
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: nothing to mistake
 CODE_LENGTH = 8
+PAGE_OF_CHATS = 1000  # chats read at a time for a batch of posters
 # Letters people type by mistake on a Russian keyboard, and the Latin letters they look like.
 _LOOKALIKES = str.maketrans("АВЕКМНОРСТУХЗ", "ABEKMHOPCTYX3")
 _CODE_LIKE = re.compile(r"^[\s\-–—]*(?:[A-ZА-Я0-9][\s\-–—]*){8}$", re.IGNORECASE)
@@ -58,8 +58,9 @@ class Verification:
 
 
 class PosterService:
-    def __init__(self, community_name: str) -> None:
+    def __init__(self, community_name: str, printer: PosterPrinter) -> None:
         self._community = community_name
+        self._printer = printer
 
     async def current(self, chat: Chat) -> Poster:
         """The poster for the chat's current link (made if there is none yet)."""
@@ -76,16 +77,19 @@ class PosterService:
 
     async def _pdf(self, chat: Chat, municipality_name: str) -> tuple[Poster, bytes]:
         poster = await self.current(chat)
-        content = PosterContent(
+        # Rendering takes ~10 ms of CPU: off the event loop.
+        return poster, await asyncio.to_thread(
+            render_poster, self._content(chat, poster, municipality_name)
+        )
+
+    def _content(self, chat: Chat, poster: Poster, municipality_name: str) -> PosterContent:
+        return PosterContent(
             title=chat.title,
             municipality=municipality_name,
             community=self._community,
             invite_link=poster.invite_link,
             code=show_code(poster.code),
         )
-        # Rendering takes ~20 ms of CPU: off the event loop, so a municipality's 1,000 posters
-        # do not stall everyone else's replies.
-        return poster, await asyncio.to_thread(render_poster, content)
 
     async def verify(self, text: str) -> Verification | None:
         code = normalise_code(text)
@@ -102,27 +106,35 @@ class PosterService:
             return Verification(Verdict.OUTDATED, chat, municipality, None)
         return Verification(Verdict.GENUINE, chat, municipality, chat.invite_link)
 
-    async def archive(self, actor: Actor, municipality_id: int) -> tuple[int, bytes]:
-        """A ZIP with the poster of every active house chat of the municipality."""
+    async def documents(self, actor: Actor, municipality_id: int) -> list[PosterDocument]:
+        """The poster of every active house chat of the municipality, a page each in the chat
+        list's order, in as few PDF documents under the size limit as they fit."""
         municipality = await require_municipality(actor, municipality_id)
-        chats = await Chat.filter(
+        query = Chat.filter(
             municipality=municipality,
             kind__in=HOUSE_KINDS,
             status=ChatStatus.ACTIVE,
+            invite_link__not_isnull=True,
         ).order_by(*CHAT_ORDER)
-        buffer = io.BytesIO()
-        used: set[str] = set()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for chat in chats:
-                _, pdf = await self._pdf(chat, municipality.name)
-                archive.writestr(_file_name(chat.title, used), pdf)
-        return len(chats), buffer.getvalue()
+        contents: list[PosterContent] = []
+        while chats := await query.offset(len(contents)).limit(PAGE_OF_CHATS):
+            # A page at a time: a region's 15,000 rows at once would hold the event loop.
+            known: dict[tuple[int, str], Poster] = {}
+            for poster in await Poster.filter(chat_id__in=[c.id for c in chats]).order_by("id"):
+                known.setdefault((poster.chat_id, poster.invite_link), poster)
+            missing = [
+                Poster(chat=chat, code=new_code(), invite_link=chat.invite_link)
+                for chat in chats
+                if (chat.id, chat.invite_link) not in known
+            ]
+            await Poster.bulk_create(missing)
+            known.update({(p.chat.id, p.invite_link): p for p in missing})
+            contents += [
+                self._content(chat, known[(chat.id, chat.invite_link or "")], municipality.name)
+                for chat in chats
+            ]
+        title = printable(f"Объявления домовых чатов — {municipality.name}")
+        return await self._printer.documents(contents, title)
 
-
-def _file_name(title: str, used: set[str]) -> str:
-    base = re.sub(r'[\\/:*?"<>|\s]+', " ", title).strip()[:80] or "чат"
-    name, number = f"{base}.pdf", 2
-    while name in used:
-        name, number = f"{base} ({number}).pdf", number + 1
-    used.add(name)
-    return name
+    async def close(self) -> None:
+        await self._printer.close()

@@ -24,7 +24,7 @@ from vkbottle import API, VKAPIError
 from vkbottle.api.response_validator import JSONResponseValidator, VKAPIErrorResponseValidator
 from vkbottle.http import AiohttpClient
 
-from bot.services.ports import CHAT_PEER_OFFSET
+from bot.services.ports import CHAT_PEER_OFFSET, MadeChat
 from bot.vk.errors import (
     RETRYABLE_CODES,
     CannotMessageUser,
@@ -42,6 +42,10 @@ T = TypeVar("T")
 
 MAX_PEERS_PER_SEND = 100
 MAX_EXECUTE_CALLS = 25  # API calls VK runs in one `execute` request
+CHATS_PER_EXECUTE = 12  # createChat + getInviteLink each: 24 calls
+REFUSED_UNRUN = frozenset({6, 9})  # VK refused the request before running any of it
+CONVERSATIONS_PER_CALL = 100  # peer_ids of one messages.getConversationsById
+PARALLEL_PIN_REQUESTS = 10
 MAX_MESSAGE_LENGTH = 4096
 DOWNLOAD_CHUNK = 64 * 1024
 
@@ -58,6 +62,20 @@ def bulk_priority() -> Iterator[None]:
         yield
     finally:
         _priority.reset(token)
+
+
+# Inside: a request is repeated only when VK refused it unrun (6, 9) — for calls VK does not
+# de-duplicate (messages.createChat), whose lost answer must be looked up, not sent again.
+_once_only: contextvars.ContextVar[bool] = contextvars.ContextVar("vk_once_only", default=False)
+
+
+@contextlib.contextmanager
+def _not_repeated() -> Iterator[None]:
+    token = _once_only.set(True)
+    try:
+        yield
+    finally:
+        _once_only.reset(token)
 
 
 _send_keys: contextvars.ContextVar[Iterator[str] | None] = contextvars.ContextVar(
@@ -147,13 +165,26 @@ class _ErrorValidator(VKAPIErrorResponseValidator):
         return await super().validate(method, data, response, ctx_api)
 
 
+class _JSONValidator(JSONResponseValidator):
+    """The body as JSON, or ValueError — never vkbottle's own resending of the request when
+    the body is not JSON (a proxy's error page after VK ran it): the gateway's retry loop
+    decides, and a chat creation is never sent twice behind its back."""
+
+    async def validate(self, method: str, data: dict[str, Any], response: Any, ctx_api: Any) -> Any:
+        if isinstance(response, dict):
+            return response
+        if isinstance(response, (str, bytes)):
+            return json.loads(response)
+        raise ValueError(f"VK answered {type(response).__name__}, not JSON")
+
+
 class _GatewayAPI(API):
     """vkbottle's API with the gateway's limiter and retries around every request."""
 
     def __init__(self, token: str, gateway: VkGateway, http_client: AiohttpClient) -> None:
         super().__init__(token=token, http_client=http_client)
         self._gateway = gateway
-        self.response_validators = [JSONResponseValidator(), _ErrorValidator()]
+        self.response_validators = [_JSONValidator(), _ErrorValidator()]
 
     async def request(
         self, method: str, data: dict[str, Any], version: str | None = None
@@ -173,8 +204,14 @@ class VkGateway:
         limiter: RateLimiter,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        execute: bool = True,
     ) -> None:
         self.group_id = group_id
+        # Bulk work through `execute`: 25 messages.send of 100 peers, 12 chats with their
+        # links, in one request each.
+        self.execute = execute
+        self.recipients_per_call = MAX_PEERS_PER_SEND * (MAX_EXECUTE_CALLS if execute else 1)
+        self.chats_per_call = CHATS_PER_EXECUTE if execute else 1
         self.limiter = limiter
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
@@ -191,6 +228,7 @@ class VkGateway:
     async def _request_with_retries(
         self, method: str, data: dict[str, Any], attempt_once: Callable[[], Awaitable[Any]]
     ) -> Any:
+        unrun_only = _once_only.get()
         last: VkError | None = None
         for attempt in range(1, self.retry.max_attempts + 1):
             try:
@@ -201,10 +239,14 @@ class VkGateway:
                 error = error_for(code, getattr(exc, "error_msg", str(exc)), method)
                 if code not in RETRYABLE_CODES:
                     raise error from None
+                if unrun_only and code not in REFUSED_UNRUN:
+                    raise error from None  # it may have run: the caller finds out what it did
                 last = error
             except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 # ValueError: a body that is not JSON (a proxy's error page, a cut response).
                 last = VkUnavailable(f"network: {exc!r}", method=method)
+                if unrun_only:
+                    raise last from None
             if attempt < self.retry.max_attempts:
                 delay = self.retry.delay(last.code or None, attempt)
                 log.info("VK %s failed (%s); retry %d in %.2fs", method, last, attempt, delay)
@@ -278,19 +320,57 @@ class VkGateway:
         if dedup_key is None and keys is not None:
             dedup_key = next(keys)
         random_id = stable_random_id(dedup_key) if dedup_key else _fresh_random_id()
+        params = {
+            "message": text,
+            "random_id": random_id,
+            "keyboard": keyboard,
+            "attachment": list(attachments) or None,
+            "dont_parse_links": 0,
+        }
+        batches = [
+            list(peer_ids[start : start + MAX_PEERS_PER_SEND])
+            for start in range(0, len(peer_ids), MAX_PEERS_PER_SEND)
+        ]
         results: list[PeerResult] = []
-        for start in range(0, len(peer_ids), MAX_PEERS_PER_SEND):
-            batch = list(peer_ids[start : start + MAX_PEERS_PER_SEND])
-            response = await self.call(
-                "messages.send",
-                peer_ids=batch,
-                message=text,
-                random_id=random_id,
-                keyboard=keyboard,
-                attachment=list(attachments) or None,
-                dont_parse_links=0,
+        if not self.execute or len(batches) == 1:
+            for batch in batches:
+                response = await self.call("messages.send", peer_ids=batch, **params)
+                results.extend(_peer_results(batch, response))
+            return results
+        for start in range(0, len(batches), MAX_EXECUTE_CALLS):
+            results.extend(
+                await self._send_in_execute(batches[start : start + MAX_EXECUTE_CALLS], params)
             )
-            results.extend(_peer_results(batch, response))
+        return results
+
+    async def _send_in_execute(
+        self, batches: list[list[int]], params: dict[str, Any]
+    ) -> list[PeerResult]:
+        """Up to 25 `messages.send` (a batch of peers each) in one `execute`; a call that
+        failed inside it is sent again on its own (the same `random_id`: VK drops repeats)."""
+        common = {k: _encode(v) for k, v in params.items() if v is not None}
+        lines = [f"var p = {json.dumps(common)};", "var r = [];"]
+        for batch in batches:
+            lines.append(f"p.peer_ids = {json.dumps(_encode(batch))}; r.push(API.messages.send(p));")
+        lines.append("return r;")
+        body = await self.api.request("execute", {"code": "\n".join(lines)})
+        errors = iter(body.get("execute_errors") or [])
+        results: list[PeerResult] = []
+        for batch, response in zip(batches, body["response"], strict=True):
+            if response is not False:
+                results.extend(_peer_results(batch, response))
+                continue
+            error = _script_error(next(errors, {}), "messages.send")
+            if not isinstance(error, VkUnavailable):
+                results.extend(PeerResult(peer, error=error) for peer in batch)
+                continue
+            log.info("messages.send inside execute failed (%s); sent on its own", error)
+            try:
+                response = await self.call("messages.send", peer_ids=batch, **params)
+            except VkError as exc:
+                results.extend(PeerResult(peer, error=exc) for peer in batch)
+            else:
+                results.extend(_peer_results(batch, response))
         return results
 
     async def edit(
@@ -326,9 +406,99 @@ class VkGateway:
     # -- chats --------------------------------------------------------------------------------
 
     async def create_chat(self, title: str) -> int:
-        """Create a chat owned by the community; VK answers a bare id or `{chat_id, peer_ids}`."""
-        response = await self.call("messages.createChat", title=title, group_id=self.group_id)
+        """Create a chat owned by the community; VK answers a bare id or `{chat_id, peer_ids}`.
+
+        VK does not de-duplicate createChat, so a request that may have run (a lost answer,
+        error 1 or 10) is not repeated: it raises VkUnavailable, and the caller looks the chat
+        up (`chats_created_after`) before creating it again."""
+        with _not_repeated():
+            response = await self.call("messages.createChat", title=title, group_id=self.group_id)
         return int(response["chat_id"] if isinstance(response, dict) else response)
+
+    async def create_chats(self, titles: Sequence[str]) -> list[MadeChat]:
+        """Chats and their invite links, `chats_per_call` to a request (with `execute`, a chat
+        and its link in one script). A chat or link that failed inside a script is tried again
+        on its own; a refusal is that chat's `error`. A chat whose `error` is VkUnavailable
+        may or may not have been made (see `create_chat`): look it up before trying again.
+        After the first such chat the rest are not tried (they get the same error)."""
+        made: list[MadeChat] = []
+        for start in range(0, len(titles), self.chats_per_call):
+            group = titles[start : start + self.chats_per_call]
+            try:
+                if self.execute:
+                    made.extend(await self._create_in_execute(group))
+                else:
+                    made.append(await self._link_for(await self._create_or_error(group[0])))
+            except VkUnavailable as exc:
+                made.extend(MadeChat(error=exc) for _ in group)
+            last = made[-1]
+            if isinstance(last.error, VkUnavailable) and last.chat_id is None:
+                made.extend([MadeChat(error=last.error)] * (len(titles) - len(made)))
+                return made
+        return made
+
+    async def _create_in_execute(self, titles: Sequence[str]) -> list[MadeChat]:
+        lines = ["var r = []; var c; var l;"]
+        for title in titles:
+            create = json.dumps({"title": title, "group_id": self.group_id})
+            lines.append(
+                f"c = API.messages.createChat({create}); l = false; if (c) {{ if (c.chat_id) "
+                f"{{ c = c.chat_id; }} l = API.messages.getInviteLink({{\"peer_id\": "
+                f"{CHAT_PEER_OFFSET} + c, \"group_id\": {self.group_id}}}); }} r.push([c, l]);"
+            )
+        lines.append("return r;")
+        with _not_repeated():
+            body = await self.api.request("execute", {"code": "\n".join(lines)})
+        errors = iter(body.get("execute_errors") or [])
+        made: list[MadeChat] = []
+        for title, (chat_id, link) in zip(titles, body["response"], strict=True):
+            if chat_id is False:  # VK answered that call with an error: it was not made
+                error = _script_error(next(errors, {}), "messages.createChat")
+                log.info("createChat inside execute failed (%s); tried on its own", error)
+                retry = isinstance(error, VkUnavailable)
+                made.append(
+                    await self._link_for(await self._create_or_error(title))
+                    if retry else MadeChat(error=error)
+                )
+            elif link is False:
+                error = _script_error(next(errors, {}), "messages.getInviteLink")
+                chat = MadeChat(int(chat_id), error=error)
+                made.append(await self._link_for(chat) if isinstance(error, VkUnavailable) else chat)
+            else:
+                made.append(MadeChat(int(chat_id), str(link["link"])))
+        return made
+
+    async def _create_or_error(self, title: str) -> MadeChat:
+        try:
+            return MadeChat(await self.create_chat(title))
+        except VkError as exc:
+            return MadeChat(error=exc)
+
+    async def _link_for(self, chat: MadeChat) -> MadeChat:
+        if chat.chat_id is None:
+            return chat
+        try:
+            return MadeChat(chat.chat_id, await self.invite_link(CHAT_PEER_OFFSET + chat.chat_id))
+        except VkError as exc:
+            return MadeChat(chat.chat_id, error=exc)
+
+    async def chats_created_after(self, chat_id: int) -> list[tuple[int, str]]:
+        """(chat id, title) of the community's chats numbered above `chat_id` (VK numbers a
+        community's chats 1, 2, 3…), read 100 ids a request until one finds none."""
+        found: list[tuple[int, str]] = []
+        start = chat_id + 1
+        while True:
+            peers = [CHAT_PEER_OFFSET + n for n in range(start, start + CONVERSATIONS_PER_CALL)]
+            response = await self.call(
+                "messages.getConversationsById", peer_ids=peers, group_id=self.group_id
+            )
+            items = response.get("items", [])
+            for item in items:
+                title = (item.get("chat_settings") or {}).get("title", "")
+                found.append((int(item["peer"]["id"]) - CHAT_PEER_OFFSET, title))
+            if not items:
+                return sorted(found)
+            start += CONVERSATIONS_PER_CALL
 
     async def invite_link(self, peer_id: int, *, reset: bool = False) -> str:
         response = await self.call(
@@ -385,25 +555,29 @@ class VkGateway:
         await self.call("messages.removeChatUser", chat_id=chat_id, member_id=member_id)
 
     async def pin_many(self, pins: Sequence[tuple[int, int]]) -> list[VkError | None]:
-        """Pin (peer_id, cmid) messages, 25 to an `execute` request; each pin's error or None."""
-        outcomes: list[VkError | None] = []
-        for start in range(0, len(pins), MAX_EXECUTE_CALLS):
+        """Pin (peer_id, cmid) messages, 25 to an `execute` request (up to 10 requests at
+        once); each pin's error or None."""
+        gate = asyncio.Semaphore(PARALLEL_PIN_REQUESTS)
+
+        async def pin_25(part: Sequence[tuple[int, int]]) -> list[VkError | None]:
             calls = ",".join(
                 "API.messages.pin("
                 + json.dumps({"peer_id": peer_id, "conversation_message_id": cmid})
                 + ")"
-                for peer_id, cmid in pins[start : start + MAX_EXECUTE_CALLS]
+                for peer_id, cmid in part
             )
-            body = await self.api.request("execute", {"code": f"return [{calls}];"})
+            async with gate:
+                body = await self.api.request("execute", {"code": f"return [{calls}];"})
             errors = iter(body.get("execute_errors") or [])
-            for result in body["response"]:
-                if result is False:
-                    error: dict[str, Any] = next(errors, {})
-                    code = int(error.get("error_code") or 1)
-                    outcomes.append(error_for(code, str(error.get("error_msg", "")), "messages.pin"))
-                else:
-                    outcomes.append(None)
-        return outcomes
+            return [
+                _script_error(next(errors, {}), "messages.pin") if result is False else None
+                for result in body["response"]
+            ]
+
+        parts = await asyncio.gather(
+            *(pin_25(pins[i : i + MAX_EXECUTE_CALLS]) for i in range(0, len(pins), MAX_EXECUTE_CALLS))
+        )
+        return [outcome for part in parts for outcome in part]
 
     # -- people -------------------------------------------------------------------------------
 
@@ -529,6 +703,12 @@ def _encode(value: Any) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return value
+
+
+def _script_error(error: dict[str, Any], method: str) -> VkError:
+    """An `execute_errors` entry as the gateway's typed error."""
+    code = int(error.get("error_code") or 1)
+    return error_for(code, str(error.get("error_msg", "")), str(error.get("method", method)))
 
 
 def _peer_results(batch: list[int], response: Any) -> list[PeerResult]:

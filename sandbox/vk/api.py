@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from aiohttp import web
 
 from ..faults import Faults
+from ..faults import active as active_faults
 from ..webutil import json_response, request_params
 from ..ratelimit import RateLimiter
 from ..stats import Stats
@@ -37,6 +39,9 @@ METHODS: dict[str, Method] = {
 METHODS["execute"] = make_execute(dict(METHODS))  # inside execute, `execute` is unknown (3)
 
 
+LOST_ANSWER = "<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>"
+
+
 class VkApi:
     def __init__(self, world: World, faults: Faults, stats: Stats) -> None:
         self.world = world
@@ -46,13 +51,24 @@ class VkApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        params = await request_params(request)
+        started = time.perf_counter()
+        try:
+            return await self._answer(name, await request_params(request))
+        finally:  # reading, running and answering: the sandbox's own time
+            self.stats.busy[name] += time.perf_counter() - started
+
+    async def _answer(self, name: str, params: dict[str, str]) -> web.Response:
         self.stats.calls[name] += 1
+        token = active_faults.set(self.faults)
         try:
             result = await self._call(name, params)
         except VKError as error:
             self.stats.errors[error.code] += 1
             return json_response({"error": _error_body(error, name, params)})
+        finally:
+            active_faults.reset(token)
+        if self.faults.answer_lost(name):  # it ran; the answer never reaches the caller
+            return web.Response(status=502, text=LOST_ANSWER, content_type="text/html")
         if isinstance(result, ExecuteResult):
             body = {"response": result.response}
             if result.errors:

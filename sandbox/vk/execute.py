@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from ..faults import active as active_faults
 from ..world import World
 from . import vkscript
 from .errors import VKError
@@ -55,6 +56,10 @@ def make_execute(methods: Mapping[str, Method]) -> Method:
                 method = methods.get(name)
                 if method is None:
                     raise VKError(3)
+                faults = active_faults.get()
+                injected = None if faults is None else faults.inner_error(name)
+                if injected is not None:
+                    raise VKError(injected)
                 with world.transaction():
                     return method(world, method_params(name, inner))
             except VKError as error:

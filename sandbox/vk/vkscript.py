@@ -87,7 +87,7 @@ def tokenize(code: str) -> list[Token]:
         if kind == "number":
             tokens.append(Token(kind, _literal_number(text, pos), pos))
         elif kind == "string":
-            tokens.append(Token(kind, _ESCAPE.sub(_unescape, text[1:-1]), pos))
+            tokens.append(Token(kind, _joined_surrogates(_ESCAPE.sub(_unescape, text[1:-1])), pos))
         elif kind != "space":
             tokens.append(Token(kind, text, pos))
         pos = match.end()
@@ -107,6 +107,14 @@ def _unescape(match: re.Match[str]) -> str:
     if escaped[0] in "ux" and len(escaped) > 1:
         return chr(int(escaped[1:], 16))
     return _ESCAPES.get(escaped, escaped)
+
+
+def _joined_surrogates(text: str) -> str:
+    """A string's UTF-16 escapes as characters: `\\ud83d\\udce2` (what JSON encoders write for
+    📢) is one character, as in JavaScript; a lone surrogate becomes U+FFFD."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 # -- the syntax tree ----------------------------------------------------------------------------

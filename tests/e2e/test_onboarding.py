@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -175,16 +174,3 @@ async def test_one_reminder_for_an_admin_who_stalls(stack: Stack, staff: Person)
     assert (await gleb.last()).cmid == reminder.cmid  # just one reminder
 
 
-async def test_staff_download_every_poster_in_one_archive(stack: Stack, staff: Person) -> None:
-    await create_chat(staff, "Невский 124", "+79000000005")
-    await create_chat(staff, "Садовая 1", "+79000000006")
-    await staff.press("Список чатов")
-    (note,) = await staff.press("Скачать плакаты")
-    assert "пришлю архив" in note.text
-    await stack.finish_background_work()
-    archive = await staff.last()
-    assert "объявления всех чатов (2)" in archive.text
-    with zipfile.ZipFile(io.BytesIO(await stack.download(archive))) as content:
-        assert sorted(content.namelist()) == ["Невский 124.pdf", "Садовая 1.pdf"]
-        links = {c["title"]: c["invite_link"] for c in await stack.api("GET", "/sandbox/chats")}
-        assert qr_of(content.read("Садовая 1.pdf")) == links["Садовая 1"]

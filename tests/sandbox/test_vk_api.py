@@ -142,8 +142,10 @@ async def test_statistics_count_calls_and_errors(client: SandboxClient) -> None:
     stats = await client.request("GET", "/sandbox/stats")
     assert stats["calls"] == {"groups.getById": 2, "messages.send": 1}
     assert stats["errors"] == {"936": 1}
+    assert set(stats["busy_ms"]) == {"groups.getById", "messages.send"}  # the sandbox's own time
+    assert all(ms >= 0 for ms in stats["busy_ms"].values())
     await client.request("POST", "/sandbox/stats/reset")
-    reset = {"calls": {}, "errors": {}, "callback": {}}
+    reset = {"calls": {}, "errors": {}, "callback": {}, "busy_ms": {}}
     assert await client.request("GET", "/sandbox/stats") == reset
 
 

@@ -291,3 +291,10 @@ async def test_more_than_25_calls_is_error_13_and_what_ran_stays_done(
 
 async def test_no_code_is_error_100(client: SandboxClient) -> None:
     assert await client.error("execute") == 100
+
+
+async def test_utf16_escapes_of_a_json_encoder_are_one_character(client: SandboxClient) -> None:
+    # json.dumps writes 📢 as "\ud83d\udce2", as JavaScript reads it: one character
+    text = json.dumps("📢 Отключение воды")
+    assert await run(client, f"return {text};") == "📢 Отключение воды"
+    assert await run(client, 'return "\\ud800!";') == "\ufffd!"  # a lone half: replaced

@@ -75,7 +75,8 @@ async def register_callback(settings: Settings, *, url: str) -> int:
     if settings.callback_secret is None:
         print("Укажите CALLBACK_SECRET (до 50 латинских букв и цифр) — тот же, что у процессов бота.")
         return 2
-    gateway = build_gateway(settings, RetryPolicy(max_attempts=3))
+    await init_database(settings.database_url, busy_timeout=settings.sqlite_busy_timeout_seconds)
+    gateway = build_gateway(settings, RetryPolicy(max_attempts=3))  # within the shared limit
     try:
         server_id, done = await register_server(
             gateway, url=url, secret=settings.callback_secret.get_secret_value()
@@ -85,6 +86,7 @@ async def register_callback(settings: Settings, *, url: str) -> int:
         return 1
     finally:
         await gateway.close()
+        await close_database()
     outcome = {"added": "добавлен", "secret changed": "секрет обновлён", "kept": "уже настроен"}
     print(f"Сервер Callback API №{server_id} ({url}): {outcome[done]}; события: "
           f"{', '.join(EVENT_TYPES)}.")

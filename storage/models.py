@@ -536,7 +536,7 @@ class KeyValue(Model):
 
 
 class InboxEvent(Model):
-    """A Callback API event, stored (de-duplicated by `event_id`) before VK is answered `ok`;
+    """A Callback API event, stored (de-duplicated by `event_id`) before VK is answered `ok`,
     handled from here by whichever process claims it (`storage/inbox.py`)."""
 
     id = fields.BigIntField(primary_key=True)  # arrival order: one person's events in this order
@@ -554,7 +554,7 @@ class InboxEvent(Model):
 
 
 class RateSlot(Model):
-    """One of the token's N requests a second, shared by every process (`bot/vk/shared_rate_limit.py`):
+    """One of the token's N requests a second, shared by every process (`bot/vk/shared_rate_limit.py`),
     free once `free_at` has passed."""
 
     slot = fields.IntField(primary_key=True, generated=False)

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('lease_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('done_at', fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'inbox_event', 'app': 'models', 'indexes': [Index(fields=['ordering_key', 'done_at'])], 'pk_attr': 'id', 'table_description': 'A Callback API event, stored (de-duplicated by `event_id`) before VK is answered `ok`;'},
+            options={'table': 'inbox_event', 'app': 'models', 'indexes': [Index(fields=['ordering_key', 'done_at'])], 'pk_attr': 'id', 'table_description': 'A Callback API event, stored (de-duplicated by `event_id`) before VK is answered `ok`,'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('slot', fields.IntField(primary_key=True, unique=True, db_index=True)),
                 ('free_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'vk_rate_slot', 'app': 'models', 'pk_attr': 'slot', 'table_description': "One of the token's N requests a second, shared by every process (`bot/vk/shared_rate_limit.py`):"},
+            options={'table': 'vk_rate_slot', 'app': 'models', 'pk_attr': 'slot', 'table_description': "One of the token's N requests a second, shared by every process (`bot/vk/shared_rate_limit.py`),"},
             bases=['Model'],
         ),
     ]

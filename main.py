@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from bot.app import BotApp
 from bot.cli import add_admin, register_callback
+from bot.clock import Clock
 from bot.config import Settings, SettingsError, load_settings
 from sandbox.config import SandboxConfig
 from sandbox.demo import SANDBOX_FILE, fresh_start, seed_demo
@@ -65,7 +66,7 @@ def against_sandbox(settings: Settings, config: SandboxConfig, base_url: str) ->
     )
 
 
-async def serve(settings: Settings, *, fresh: bool) -> int:
+async def serve(settings: Settings, *, fresh: bool, clock: Clock | None = None) -> int:
     """Run until Ctrl-C / SIGTERM (exit code 0) or until a loop of the bot gives up (1)."""
     stop = asyncio.Event()  # set from the very start: a stop request during start-up counts
     loop = asyncio.get_running_loop()
@@ -81,7 +82,7 @@ async def serve(settings: Settings, *, fresh: bool) -> int:
         sandbox = Sandbox(sandbox_config(settings))
         await sandbox.start()
         settings = against_sandbox(settings, sandbox.config, sandbox.base_url)
-    app = BotApp(settings)
+    app = BotApp(settings, clock=clock)
     await app.start()
     try:
         if sandbox is not None:

@@ -173,8 +173,12 @@ class InboxWorker:
         self.backlog = await inbox.backlog()
 
     async def renew(self) -> None:
-        if self._taken:
-            await inbox.renew(self.holder, self._lease)
+        if not self._taken:
+            return
+        held = len(self._taken)
+        renewed = await inbox.renew(self.holder, self._lease)
+        if renewed < held:  # this process was stalled beyond the lease: another took them over
+            log.warning("%d inbox events were taken over by another process", held - renewed)
 
     async def _handle(self, update: Update) -> None:
         event_id = str(update.get("event_id"))

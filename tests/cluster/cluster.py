@@ -63,12 +63,13 @@ class ClusterStack(Stack):
             "CALLBACK_SECRET": SECRET,
             "CALLBACK_PORT": str(port),
             "CALLBACK_PATH": PATH,
-            "INBOX_LEASE_SECONDS": "2",  # a killed process's events are taken over in 2 s
+            "INBOX_LEASE_SECONDS": "6",  # a killed process's events are taken over in 6 s
             "INBOX_POLL_SECONDS": "0.1",
             "JOB_INTERVALS": JobIntervals.every(0.3).model_dump_json(),
             "CLOCK_FILE": str(self.clock_file),
             "RETRY_FIRST_SECONDS": "0.05",
             "RETRY_MAX_SECONDS": "0.5",
+            "LOG_LEVEL": "INFO",
         }
 
     async def start_process(self, index: int) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -23,8 +24,10 @@ from tests.harness import Person
 
 pytestmark = [
     ON_POSTGRES,
-    pytest.mark.skipif(not haproxy_available(), reason="HAProxy is not installed "
-                       "(apt-get install haproxy; .ci/run installs it)"),
+    pytest.mark.skipif(  # CI (.ci/run installs it) fails instead
+        not haproxy_available() and os.environ.get("CI") != "true",
+        reason="HAProxy is not installed (apt-get install haproxy)",
+    ),
 ]
 
 
@@ -55,7 +58,15 @@ async def test_three_processes_behind_haproxy(database_url: str, tmp_path: Path)
         # The meeting link: only the scheduler's leader posts it, once.
         _, start = await schedule_meeting(stack, house)
         stack.set_clock(start - timedelta(minutes=30))
-        await until(lambda: links_posted(house), timeout=60)
+        try:
+            await until(lambda: links_posted(house), timeout=60)
+        except TimeoutError:
+            from storage.models import Lease, Meeting
+            print("DEBUG meetings", await Meeting.all().values(), flush=True)
+            print("DEBUG lease", await Lease.all().values(), stack.clock_file.read_text(), flush=True)
+            print("DEBUG resident", [m.text[:80] for m in await house.resident.messages(house.resident_peer)])
+            print("DEBUG rep", [m.text[:80] for m in await house.rep.messages()])
+            raise
         await asyncio.sleep(2)  # several more rounds of every process's scheduler
         assert len(await links_posted(house)) == 1
 
@@ -71,7 +82,7 @@ async def test_three_processes_behind_haproxy(database_url: str, tmp_path: Path)
         await stack.settle(timeout=120)
         await answered_once_each(people, rounds)
         stats = (await stack.stats())["callback"]
-        assert stats["given_up"] == 0
+        assert stats.get("given_up", 0) == 0
         assert await InboxEvent.filter(done_at__isnull=True).count() == 0
         survivors = {p for person in people for p in await handled_by(person)}
         assert len(survivors) >= 2

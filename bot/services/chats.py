@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 from tortoise.expressions import F, Q
@@ -36,6 +37,7 @@ from bot.services.ports import (
     chat_peer,
 )
 from storage.addresses import search_pattern
+from storage.lease import DatabaseLease
 from storage.models import (
     CHAT_ORDER,
     HOUSE_KINDS,
@@ -53,6 +55,7 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
+PROVISION_LEASE = timedelta(minutes=5)  # a process that died while creating a chat: retried after
 
 # Who belongs in a municipality's coordination chat (region admins may join as well).
 COORDINATION_ROLES = (Role.MUNICIPALITY_ADMIN, Role.STAFF, Role.CHAT_ADMIN)
@@ -205,11 +208,18 @@ class ChatService:
         a messenger outage leaves it pending and raises."""
         if chat.id in self._provisioning:  # another task of this process is on it
             return
+        # Another process may be on it too (a handler here, `resume_pending` of the scheduler's
+        # leader there): VK does not de-duplicate createChat, so one at a time across processes.
+        lease = DatabaseLease(f"chat-provision:{chat.id}", PROVISION_LEASE)
+        if not await lease.hold(self._clock.now()):
+            return
         self._provisioning.add(chat.id)
         try:
+            await chat.refresh_from_db(fields=["vk_chat_id", "peer_id", "invite_link"])
             await self._provision(chat, report)
         finally:
             self._provisioning.discard(chat.id)
+            await lease.release()
 
     async def _provision(self, chat: Chat, report: CreationReport) -> None:
         try:

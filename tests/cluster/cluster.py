@@ -69,7 +69,6 @@ class ClusterStack(Stack):
             "CLOCK_FILE": str(self.clock_file),
             "RETRY_FIRST_SECONDS": "0.05",
             "RETRY_MAX_SECONDS": "0.5",
-            "LOG_LEVEL": "INFO",
         }
 
     async def start_process(self, index: int) -> None:

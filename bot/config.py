@@ -127,6 +127,8 @@ class Settings(BaseSettings):
     def _token_needs_group(self) -> Settings:
         if self.vk_token is not None and self.vk_group_id is None:
             raise ValueError("с VK_TOKEN нужно указать и VK_GROUP_ID (id сообщества)")
+        if self.vk_rate_limit_shared and not self.postgres:
+            raise ValueError("VK_RATE_LIMIT_SHARED=true работает только с PostgreSQL (DATABASE_URL)")
         if self.vk_transport == "callback":
             secret = self.callback_secret.get_secret_value() if self.callback_secret else ""
             if not (secret.isascii() and secret.isalnum() and len(secret) <= 50):

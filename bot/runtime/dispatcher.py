@@ -57,7 +57,8 @@ class UpdateDispatcher:
         then start each new one after the previous update of the same person.
 
         `mark` (`claim_moment()`) marks the claim; give the same one when the same batch comes
-        again after a failure, so that a claim committed before it is still this one's."""
+        again after a failure, so that a claim committed before it is still this one's.
+        Without `claim` (the Callback API inbox has claimed them already) every one is new."""
         ids = [str(u["event_id"]) for u in updates if u.get("event_id") is not None]
         new: set[str] = set(ids)
         if ids and self._claim is not None:

@@ -91,7 +91,7 @@ async def replies_of(person: Person) -> list[str]:
 
 async def load(stack: ClusterStack, processes: int, calls: int, shared: bool) -> list[dict]:
     """`processes` processes making `calls` VK calls each, all starting at the same instant."""
-    start_at = time.time() + 8  # after every process has started
+    start_at = time.time() + 15  # after every process has started (a loaded machine is slow)
     env = {"VK_RATE_LIMIT_SHARED": "true" if shared else "false"}
     running = [
         await main_py(stack, str(calls), str(start_at), module="tests.cluster.vk_load",
@@ -114,6 +114,7 @@ async def test_the_token_limit_holds_across_processes(database_url: str, tmp_pat
         before = (await stack.stats())["errors"].get("6", 0)
         results = await load(stack, 3, 40, shared=True)
         assert (await stack.stats())["errors"].get("6", 0) == before
-        assert max(r["seconds"] for r in results) >= (120 - 20) / 20 * 0.9  # really 20 a second
+        span = max(r["ended"] for r in results) - min(r["began"] for r in results)
+        assert span >= (120 - 20) / 20 * 0.9  # 120 calls at 20 a second: not much faster
         await load(stack, 3, 40, shared=False)
         assert (await stack.stats())["errors"].get("6", 0) > before  # the test can see it

@@ -96,7 +96,3 @@ class SharedRateLimiter:
             await self._db.execute_query(_GIVE_BACK, [self._period, number])
         except Exception as exc:  # the slot frees itself after hold_limit
             log.warning("rate slot %d not given back (%s); it frees itself later", number, exc)
-
-    @property
-    def waiting(self) -> int:
-        return self.local.waiting

@@ -16,7 +16,8 @@ import sys
 from pydantic import SecretStr
 
 from bot.app import BotApp
-from bot.cli import add_admin
+from bot.cli import add_admin, register_callback
+from bot.clock import Clock
 from bot.config import Settings, SettingsError, load_settings
 from sandbox.config import SandboxConfig
 from sandbox.demo import SANDBOX_FILE, fresh_start, seed_demo
@@ -35,6 +36,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add.add_argument("--phone", required=True, help="телефон, например +79121234567")
     add.add_argument("--municipality", help="муниципалитет (администратор муниципалитета)")
     add.add_argument("--region", help="регион (администратор региона, или где создать МО)")
+    callback = commands.add_parser("callback", help="Callback API")
+    callback_actions = callback.add_subparsers(dest="action", required=True)
+    register = callback_actions.add_parser(
+        "register", help="один раз при развёртывании: адрес сервера, секрет, типы событий"
+    )
+    register.add_argument("--url", required=True, help="адрес балансировщика, например "
+                          "https://bot.example.ru/vk/callback")
     return parser.parse_args(argv)
 
 
@@ -58,7 +66,7 @@ def against_sandbox(settings: Settings, config: SandboxConfig, base_url: str) ->
     )
 
 
-async def serve(settings: Settings, *, fresh: bool) -> int:
+async def serve(settings: Settings, *, fresh: bool, clock: Clock | None = None) -> int:
     """Run until Ctrl-C / SIGTERM (exit code 0) or until a loop of the bot gives up (1)."""
     stop = asyncio.Event()  # set from the very start: a stop request during start-up counts
     loop = asyncio.get_running_loop()
@@ -74,7 +82,7 @@ async def serve(settings: Settings, *, fresh: bool) -> int:
         sandbox = Sandbox(sandbox_config(settings))
         await sandbox.start()
         settings = against_sandbox(settings, sandbox.config, sandbox.base_url)
-    app = BotApp(settings)
+    app = BotApp(settings, clock=clock)
     await app.start()
     try:
         if sandbox is not None:
@@ -125,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
             add_admin(settings, phone=args.phone, municipality=args.municipality,
                       region=args.region)
         )
+    if args.command == "callback":
+        if settings.sandbox_mode:
+            print("Callback API настраивается для сообщества ВКонтакте: укажите VK_TOKEN.",
+                  file=sys.stderr)
+            return 2
+        return asyncio.run(register_callback(settings, url=args.url))
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(serve(settings, fresh=args.fresh))
     return 0

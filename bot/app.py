@@ -20,6 +20,7 @@ from bot.handlers.stats import count_ordinary_chat_message
 from bot.handlers.ticket_views import ChatAnnouncer
 from bot.jobs import Jobs
 from bot.keyboards.invitations import offer_keyboard
+from bot.runtime.callback import CallbackEndpoint, InboxWorker, confirmation_code
 from bot.runtime.context import Services
 from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
@@ -42,7 +43,8 @@ from bot.services.uptake import UptakeService
 from bot.sms import SmsGateway, build_sms_gateway
 from bot.vk.errors import VkUnavailable
 from bot.vk.gateway import Community, RetryPolicy, VkGateway, keyed_sends
-from bot.vk.rate_limit import RateLimiter
+from bot.vk.rate_limit import Limiter, RateLimiter
+from bot.vk.shared_rate_limit import SharedRateLimiter
 from storage.db import close_database, database_unavailable, init_database
 from storage.dialog_state import DatabaseStateDispenser
 from storage.models import RepresentativeKind
@@ -63,13 +65,21 @@ def build_sms(settings: Settings) -> SmsGateway:
     )
 
 
+def build_limiter(settings: Settings) -> Limiter:
+    """The token's limit: shared by every process on PostgreSQL, else this process's own."""
+    shared = settings.vk_rate_limit_shared
+    if shared if shared is not None else settings.postgres:
+        return SharedRateLimiter(settings.vk_rate_limit)
+    return RateLimiter(settings.vk_rate_limit)
+
+
 def build_gateway(settings: Settings, retry: RetryPolicy | None = None) -> VkGateway:
     assert settings.vk_token is not None and settings.vk_group_id is not None
     return VkGateway(
         token=settings.vk_token.get_secret_value(),
         group_id=settings.vk_group_id,
         api_url=settings.vk_api_url,
-        limiter=RateLimiter(settings.vk_rate_limit),
+        limiter=build_limiter(settings),
         retry=retry or RetryPolicy(max_attempts=settings.vk_max_attempts),
         execute=settings.vk_execute,
     )
@@ -187,6 +197,8 @@ class BotApp:
         self._events: AsyncIterator[dict[str, Any]] | None = None
         self._mark: tuple[int, datetime] | None = None  # (position, claim mark of its batch)
         self.polled_ts: int = 0
+        self.inbox: InboxWorker | None = None  # Callback API mode
+        self.endpoint: CallbackEndpoint | None = None
 
     async def start(self) -> None:
         await init_database(
@@ -202,7 +214,11 @@ class BotApp:
             self.community,
         )
         self.bot = build_bot(self.services)
-        self.dispatcher = UpdateDispatcher(self._route, claim_events, self.backoff)
+        if self.settings.vk_transport == "callback":
+            self.inbox = InboxWorker(self._route, self.settings, self.backoff)
+            self.dispatcher = self.inbox.dispatcher
+        else:
+            self.dispatcher = UpdateDispatcher(self._route, claim_events, self.backoff)
         await self.services.imports.recover()
         self.jobs = Jobs(self.services)
         self.jobs.schedule(self.scheduler)
@@ -212,9 +228,25 @@ class BotApp:
             "stats-flusher", self.services.stats.flush, every=FLUSH_SECONDS,
             outlived=database_unavailable,
         )
-        self.polled_ts = int(await self._resume_position())
-        self.supervisor.loop("vk-longpoll", self._poll_once, outlived=_passing)
+        if self.inbox is not None:
+            await self._serve_callback(self.inbox)
+        else:
+            self.polled_ts = int(await self._resume_position())
+            self.supervisor.loop("vk-longpoll", self._poll_once, outlived=_passing)
         log.info("bot started for community %s (%s)", self.community.name, self.community.id)
+
+    async def _serve_callback(self, inbox: InboxWorker) -> None:
+        """Callback API mode: handle what is in the inbox, and take VK's requests."""
+        inbox.run(self.supervisor)
+        self.endpoint = CallbackEndpoint(
+            settings=self.settings,
+            confirmation_code=await confirmation_code(self.gateway),
+            backlog=lambda: inbox.backlog,
+            stored=inbox.wake,
+        )
+        await self.endpoint.start(self.settings.callback_host, self.settings.callback_port)
+        log.info("Callback API endpoint on %s:%s%s", self.settings.callback_host,
+                 self.endpoint.port, self.settings.callback_path)
 
     def _died(self, name: str, error: BaseException) -> None:
         """A loop gave up: stop leading at once (no more lease renewals) and tell `main.py`."""
@@ -275,8 +307,10 @@ class BotApp:
         """Stop everything, each step on its own: a step that fails (the database may be
         away) is logged and the rest still runs, so a stop request always ends the process."""
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("Callback API endpoint", self._stop_endpoint),  # the load balancer goes elsewhere
             ("polling and flushing", self.supervisor.cancel),
             ("updates in progress", self._drain),
+            ("inbox claims", self._release_inbox),  # another process takes them at once
             ("scheduled jobs", lambda: self.jobs.stop(self.settings.stop_timeout_seconds)),
             ("scheduler lease", self.jobs.lease.release),  # another process may lead at once
             ("statistics", self.services.stats.flush),
@@ -290,6 +324,14 @@ class BotApp:
                 await step()
             except Exception:
                 log.exception("stopping: %s failed", what)
+
+    async def _stop_endpoint(self) -> None:
+        if self.endpoint is not None:
+            await self.endpoint.stop()
+
+    async def _release_inbox(self) -> None:
+        if self.inbox is not None:
+            await self.inbox.release()
 
     async def _drain(self) -> None:
         try:

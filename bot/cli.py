@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.app import build_gateway, build_services, build_sms
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.runtime.callback import EVENT_TYPES, register_server
 from bot.runtime.context import Services
 from bot.services.errors import DomainError
 from bot.services.invitations import Delivery, Scope
@@ -65,4 +66,28 @@ async def add_admin(
         f"Приглашение отправлено на {who}. Открыв его, человек получит SMS с кодом "
         "на этот номер — и станет администратором, когда пришлёт код боту."
     )
+    return 0
+
+
+async def register_callback(settings: Settings, *, url: str) -> int:
+    """The `callback register --url …` command (once at deploy): the community's Callback API
+    server at `url` with CALLBACK_SECRET and the bot's event types on."""
+    if settings.callback_secret is None:
+        print("Укажите CALLBACK_SECRET (до 50 латинских букв и цифр) — тот же, что у процессов бота.")
+        return 2
+    await init_database(settings.database_url, busy_timeout=settings.sqlite_busy_timeout_seconds)
+    gateway = build_gateway(settings, RetryPolicy(max_attempts=3))  # within the shared limit
+    try:
+        server_id, done = await register_server(
+            gateway, url=url, secret=settings.callback_secret.get_secret_value()
+        )
+    except VkError as exc:
+        print(f"ВКонтакте не принял сервер ({exc}).")
+        return 1
+    finally:
+        await gateway.close()
+        await close_database()
+    outcome = {"added": "добавлен", "secret changed": "секрет обновлён", "kept": "уже настроен"}
+    print(f"Сервер Callback API №{server_id} ({url}): {outcome[done]}; события: "
+          f"{', '.join(EVENT_TYPES)}.")
     return 0

@@ -50,6 +50,27 @@ class Settings(BaseSettings):
     # Not TIMEZONE: tortoise-orm writes that variable into os.environ when it starts.
     default_timezone: str = "Europe/Moscow"
     vk_rate_limit: float = Field(default=20.0, gt=0, le=1000)
+    # One limit for the token across every process on the database (`bot/vk/shared_rate_limit.py`);
+    # unset: on with PostgreSQL, off with SQLite (one process).
+    vk_rate_limit_shared: bool | None = None
+    # How events arrive: Bots Long Poll (one process) or the Callback API (`bot/runtime/callback.py`,
+    # any number of processes behind a load balancer; see docs/deploy.md).
+    vk_transport: Literal["longpoll", "callback"] = "longpoll"
+    callback_host: str = "127.0.0.1"
+    callback_port: int = Field(default=8081, ge=0, le=65535)
+    callback_path: str = Field(default="/vk/callback", pattern=r"^/[A-Za-z0-9/_.-]*$")
+    # The same for every process and the registered server: Latin letters and digits, ≤ 50.
+    callback_secret: SecretStr | None = None
+    # Overloaded: more requests storing at once, or more events waiting in the inbox, than these;
+    # VK is then told to come back after callback_retry_after_seconds (429 / 503 + Retry-After).
+    callback_max_in_flight: int = Field(default=200, ge=1, le=100_000)
+    callback_max_backlog: int = Field(default=20_000, ge=1, le=10_000_000)
+    callback_retry_after_seconds: int = Field(default=5, ge=1, le=3600)
+    # A process's claim on inbox events lasts this long (renewed while it works): a killed
+    # process's events are taken over after it. Idle processes look at the inbox this often.
+    inbox_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    inbox_poll_seconds: float = Field(default=0.2, gt=0, le=60)
+    inbox_batch: int = Field(default=100, ge=1, le=10_000)
     vk_max_attempts: int = Field(default=6, ge=1, le=20)
     # Bulk work through `execute`: broadcasts 2,500 chats a request, chat creation 12 chats
     # with their links a request (off: one messages.send of 100 peers, one chat, a request).
@@ -113,6 +134,14 @@ class Settings(BaseSettings):
     def _token_needs_group(self) -> Settings:
         if self.vk_token is not None and self.vk_group_id is None:
             raise ValueError("с VK_TOKEN нужно указать и VK_GROUP_ID (id сообщества)")
+        if self.vk_rate_limit_shared and not self.postgres:
+            raise ValueError("VK_RATE_LIMIT_SHARED=true работает только с PostgreSQL (DATABASE_URL)")
+        if self.vk_transport == "callback":
+            secret = self.callback_secret.get_secret_value() if self.callback_secret else ""
+            if not (secret.isascii() and secret.isalnum() and len(secret) <= 50):
+                raise ValueError(
+                    "для VK_TRANSPORT=callback нужен CALLBACK_SECRET: до 50 латинских букв и цифр"
+                )
         if self.sms_provider == "smsru" and self.sms_api_key is None:
             raise ValueError("для SMS_PROVIDER=smsru нужен SMS_API_KEY (api_id из кабинета SMS.ru)")
         return self
@@ -120,6 +149,10 @@ class Settings(BaseSettings):
     @property
     def sandbox_mode(self) -> bool:
         return self.vk_token is None
+
+    @property
+    def postgres(self) -> bool:
+        return not self.database_url.startswith("sqlite://")
 
     @property
     def default_database_path(self) -> Path:

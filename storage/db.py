@@ -13,8 +13,10 @@ tells such a failure (worth retrying) from a bug, and the callers retry (see doc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +76,32 @@ async def init_database(database_url: str, *, busy_timeout: float = DEFAULT_BUSY
     """Apply pending migrations, then open the ORM for every task of this process."""
     _ensure_sqlite_directory(database_url)
     config = tortoise_config(database_url, busy_timeout=busy_timeout)
-    await migrate(config=config)
+    async with _migrating_alone(database_url):
+        await migrate(config=config)
     await Tortoise.init(config=config, _enable_global_fallback=True)
+
+
+MIGRATION_LOCK = 0x1B0C6  # PostgreSQL advisory lock: processes started together migrate in turn
+
+
+@contextlib.asynccontextmanager
+async def _migrating_alone(database_url: str) -> AsyncIterator[None]:
+    """On PostgreSQL, one process at a time applies migrations (the others wait, then find
+    nothing left to do); SQLite serialises writers itself."""
+    if database_url.startswith("sqlite://"):
+        yield
+        return
+    credentials = expand_db_url(database_url)["credentials"]
+    connection = await asyncpg.connect(
+        host=credentials.get("host"), port=credentials.get("port"),
+        user=credentials.get("user"), password=credentials.get("password"),
+        database=credentials.get("database"),
+    )
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        yield
+    finally:
+        await connection.close()  # the session lock goes with it
 
 
 async def close_database() -> None:

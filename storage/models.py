@@ -567,3 +567,32 @@ class KeyValue(Model):
 
     class Meta:
         table = "key_value"
+
+
+class InboxEvent(Model):
+    """A Callback API event, stored (de-duplicated by `event_id`) before VK is answered `ok`,
+    handled from here by whichever process claims it (`storage/inbox.py`)."""
+
+    id = fields.BigIntField(primary_key=True)  # arrival order: one person's events in this order
+    event_id = fields.CharField(max_length=64, unique=True)
+    ordering_key = fields.CharField(max_length=64)  # whose event (the dispatcher's ordering key)
+    body: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    received_at = fields.DatetimeField(auto_now_add=True)
+    claimed_by = fields.CharField(max_length=32, null=True)  # the process handling it
+    lease_until = fields.DatetimeField(null=True)  # after this another process may take it over
+    done_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "inbox_event"
+        indexes = (("ordering_key", "done_at"),)
+
+
+class RateSlot(Model):
+    """One of the token's N requests a second, shared by every process (`bot/vk/shared_rate_limit.py`),
+    free once `free_at` has passed."""
+
+    slot = fields.IntField(primary_key=True, generated=False)
+    free_at = fields.DatetimeField()
+
+    class Meta:
+        table = "vk_rate_slot"

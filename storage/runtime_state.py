@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from storage import inbox
 from storage.models import KeyValue, ProcessedEvent
 
 
@@ -45,7 +46,9 @@ async def forget_events_before(moment: datetime) -> int:
 
 
 async def forget_old_events(days: int = 2) -> int:
-    return await forget_events_before(datetime.now(UTC) - timedelta(days=days))
+    """Handled event ids (long poll) and handled inbox events (Callback API) older than `days`."""
+    moment = datetime.now(UTC) - timedelta(days=days)
+    return await forget_events_before(moment) + await inbox.forget_done_before(moment)
 
 
 async def get_value(key: str) -> str | None:

@@ -103,3 +103,29 @@ def test_job_intervals_come_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOB_INTERVALS", '{"meeting_due": 15}')
     with pytest.raises(SettingsError, match="JOB_INTERVALS.MEETING_DUE"):
         load_settings()
+
+
+@pytest.mark.parametrize("secret", [None, "", "with space", "пароль", "a" * 51, "semi;colon"])
+def test_callback_mode_needs_a_secret_vk_accepts(secret: str | None) -> None:
+    settings = {"vk_token": "t", "vk_group_id": 1, "vk_transport": "callback"}
+    if secret is not None:
+        settings["callback_secret"] = secret
+    with pytest.raises(SettingsError, match="CALLBACK_SECRET"):
+        load_settings(_env_file=None, **settings)
+    assert load_settings(_env_file=None, **{**settings, "callback_secret": "Abc123" * 8})
+
+
+def test_the_shared_rate_limit_follows_the_database() -> None:
+    from bot.app import build_limiter
+    from bot.vk.rate_limit import RateLimiter
+    from bot.vk.shared_rate_limit import SharedRateLimiter
+
+    sqlite = load_settings(_env_file=None, database_url="sqlite:///tmp/x.sqlite3")
+    postgres = load_settings(_env_file=None, database_url="postgres://u@h:5432/d")
+    assert isinstance(build_limiter(sqlite), RateLimiter)
+    assert isinstance(build_limiter(postgres), SharedRateLimiter)
+    off = postgres.model_copy(update={"vk_rate_limit_shared": False})
+    assert isinstance(build_limiter(off), RateLimiter)
+    with pytest.raises(SettingsError, match="VK_RATE_LIMIT_SHARED"):
+        load_settings(_env_file=None, database_url="sqlite:///tmp/x.sqlite3",
+                      vk_rate_limit_shared=True)

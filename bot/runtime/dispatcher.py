@@ -42,7 +42,7 @@ class UpdateDispatcher:
     def __init__(
         self,
         handle: Callable[[Update], Awaitable[None]],
-        claim: Callable[[Sequence[str], datetime], Awaitable[set[str]]],
+        claim: Callable[[Sequence[str], datetime], Awaitable[set[str]]] | None = None,
         backoff: Backoff = Backoff(),
     ) -> None:
         self._handle = handle
@@ -57,13 +57,15 @@ class UpdateDispatcher:
         then start each new one after the previous update of the same person.
 
         `mark` (`claim_moment()`) marks the claim; give the same one when the same batch comes
-        again after a failure, so that a claim committed before it is still this one's."""
+        again after a failure, so that a claim committed before it is still this one's.
+        Without `claim` (the Callback API inbox has claimed them already) every one is new."""
         ids = [str(u["event_id"]) for u in updates if u.get("event_id") is not None]
-        new: set[str] = set()
-        if ids:
+        new: set[str] = set(ids)
+        if ids and self._claim is not None:
+            claim = self._claim
             moment = mark or claim_moment()  # the same for every attempt: see `claim_events`
             new = await while_database_away(
-                "claiming updates", lambda: self._claim(ids, moment), self._backoff
+                "claiming updates", lambda: claim(ids, moment), self._backoff
             )
         for update in updates:
             event_id = update.get("event_id")

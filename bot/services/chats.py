@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 from tortoise.expressions import F, Q
@@ -36,6 +37,7 @@ from bot.services.ports import (
     NotAMember,
 )
 from storage.addresses import search_pattern
+from storage.lease import DatabaseLease
 from storage.models import (
     CHAT_ORDER,
     HOUSE_KINDS,
@@ -53,6 +55,7 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
+PROVISION_LEASE = timedelta(minutes=5)  # a process that died while creating a chat: retried after
 
 # Who belongs in a municipality's coordination chat (region admins may join as well).
 COORDINATION_ROLES = (Role.MUNICIPALITY_ADMIN, Role.STAFF, Role.CHAT_ADMIN)
@@ -211,9 +214,21 @@ class ChatService:
         done, so this can be repeated after a crash (`ChatProvisioner`: never a chat twice).
         A refusal marks the chat failed with the reason; a messenger outage leaves the rest
         pending and raises."""
-        mine = [c for c in chats if c.id not in self._provisioning]  # other tasks: theirs
+        # Another task of this process, or another process (a handler here, `resume_pending` of
+        # the scheduler's leader there), may be on some of them: VK does not de-duplicate
+        # createChat, so each chat is created by one holder of its lease at a time.
+        leases: list[DatabaseLease] = []
+        mine: list[Chat] = []
+        for chat in chats:
+            if chat.id in self._provisioning:
+                continue
+            lease = DatabaseLease(f"chat-provision:{chat.id}", PROVISION_LEASE)
+            if await lease.hold(self._clock.now()):
+                leases.append(lease)
+                mine.append(chat)
         self._provisioning.update(c.id for c in mine)
         try:
+            await self._refresh_progress(mine)
             done, unavailable = await self._provisioner.create(mine, progress)
             for chat, error in done:
                 await self._finish(chat, error, report)
@@ -221,6 +236,22 @@ class ChatService:
                 raise unavailable
         finally:
             self._provisioning.difference_update(c.id for c in mine)
+            for lease in leases:
+                await lease.release()
+
+    @staticmethod
+    async def _refresh_progress(chats: Sequence[Chat]) -> None:
+        """What another holder may have done before this one took the lease, in one query."""
+        fresh = {
+            row.id: row
+            for row in await Chat.filter(id__in=[c.id for c in chats]).only(
+                "id", "vk_chat_id", "peer_id", "invite_link", "create_after"
+            )
+        }
+        for chat in chats:
+            if (row := fresh.get(chat.id)) is not None:
+                chat.vk_chat_id, chat.peer_id = row.vk_chat_id, row.peer_id
+                chat.invite_link, chat.create_after = row.invite_link, row.create_after
 
     async def _finish(self, chat: Chat, error: MessengerError | None, report: CreationReport) -> None:
         if error is None and chat.photo:

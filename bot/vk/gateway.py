@@ -35,7 +35,7 @@ from bot.vk.errors import (
     VkUnavailable,
     error_for,
 )
-from bot.vk.rate_limit import Priority, RateLimiter
+from bot.vk.rate_limit import Limiter, Priority
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -201,7 +201,7 @@ class VkGateway:
         token: str,
         group_id: int,
         api_url: str,
-        limiter: RateLimiter,
+        limiter: Limiter,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         execute: bool = True,

@@ -17,12 +17,21 @@ import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from enum import IntEnum
+from typing import Protocol
 
 
 class Priority(IntEnum):
     INTERACTIVE = 0
     BULK = 1
+
+
+class Limiter(Protocol):
+    """What the gateway needs: this one, or `SharedRateLimiter` across processes."""
+
+    def slot(self, priority: Priority = Priority.INTERACTIVE) -> AbstractAsyncContextManager[None]:
+        ...
 
 
 class RateLimiter:

@@ -106,10 +106,12 @@ async def main_py(
     capture: bool = False,
     logs: bool = False,
     env: dict[str, str] | None = None,
+    module: str | None = None,
 ) -> asyncio.subprocess.Process:
     """`python main.py [args]` in its own process, against this sandbox and database (as against
     VK); with `capture`, what it prints is read through `communicate()`; with `logs`, its log
-    (stderr) through `process.stderr`; `env` adds settings."""
+    (stderr) through `process.stderr`; `env` adds settings; `module` runs `python -m module`
+    instead of main.py, in the same environment."""
     root = Path(__file__).resolve().parents[2]
     environment = {
         **os.environ,
@@ -123,7 +125,8 @@ async def main_py(
         **(env or {}),
     }
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(root / "main.py"), *args, cwd=root, env=environment,
+        sys.executable, *(["-m", module] if module else [str(root / "main.py")]), *args,
+        cwd=root, env=environment,
         stdout=asyncio.subprocess.PIPE if capture else None,
         stderr=asyncio.subprocess.PIPE if logs else None,
     )

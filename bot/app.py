@@ -14,7 +14,7 @@ from vkbottle import Bot
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.handlers import build_labeler
+from bot.flows import build_labeler
 from bot.handlers.stats import count_ordinary_chat_message
 from bot.runtime.context import Services
 from bot.runtime.dispatcher import UpdateDispatcher
@@ -23,21 +23,21 @@ from bot.runtime.middleware import context_middlewares
 from bot.runtime.polling import ResumablePolling
 from bot.runtime.supervisor import Backoff, Supervisor
 from bot.runtime.tasks import BackgroundTasks
-from bot.services.broadcasts import BroadcastService
-from bot.services.chats import ChatService
-from bot.services.imports import ImportService
-from bot.services.invitations import InvitationService
+from bot.services.broadcasts.service import BroadcastService
+from bot.services.chats.service import ChatService
+from bot.services.importing.runs import ImportService
+from bot.services.staff.invitations import InvitationService
 from bot.handlers.onboarding import start_onboarding
-from bot.handlers.ticket_views import ChatAnnouncer
+from bot.notices.tickets import ChatAnnouncer
 from bot.keyboards.invitations import offer_keyboard
 from bot.jobs import Jobs
-from bot.services.meetings import MeetingService
-from bot.services.onboarding import OnboardingService
-from bot.services.posters import PosterService
-from bot.services.stats import FLUSH_SECONDS, StatsService
-from bot.services.uptake import UptakeService
-from bot.services.staff import StaffDirectory, StaffService
-from bot.services.tickets import TicketService
+from bot.services.tickets.meetings import MeetingService
+from bot.services.chats.onboarding import OnboardingService
+from bot.services.chats.posters import PosterService
+from bot.services.stats.activity import FLUSH_SECONDS, StatsService
+from bot.services.stats.uptake import UptakeService
+from bot.services.staff.service import StaffDirectory, StaffService
+from bot.services.tickets.service import TicketService
 from bot.sms import SmsGateway, build_sms_gateway
 from bot.vk.errors import VkUnavailable
 from bot.vk.gateway import Community, RetryPolicy, VkGateway, keyed_sends

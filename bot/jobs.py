@@ -21,9 +21,9 @@ from bot.handlers.onboarding import send_step
 from bot.handlers.stats import weekly_summaries
 from bot.runtime.context import Services
 from bot.runtime.supervisor import Backoff, while_database_away
-from bot.services.ports import MessengerUnavailable, RecipientUnreachable
-from bot.services.schedule import show_moment
-from bot.texts import plural
+from bot.services.core.ports import MessengerUnavailable, RecipientUnreachable
+from bot.services.core.calendar import show_moment
+from bot.services.core.texts import plural
 from storage.lease import DatabaseLease
 from storage.runtime_state import forget_old_events
 

@@ -10,15 +10,15 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
-from bot import texts
+from bot.services.core import texts
 from bot.handlers.start import show_menu
+from bot.keyboards.broadcasts import stop_keyboard
 from bot.keyboards.common import (
     CANCEL,
     NEGATIVE,
     PRIMARY,
     SECONDARY,
     build,
-    callback_button,
     cancel_keyboard,
     confirm_keyboard,
     text_button,
@@ -27,12 +27,12 @@ from bot.runtime.attachments import first_file
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
-from bot.services.broadcasts import MAX_TEXT, Report
-from bot.services.errors import DomainError
-from bot.services.ports import MessengerError
-from bot.services.schedule import show_moment
-from bot.services.tickets import Attachment
-from bot.states import BroadcastDialog
+from bot.services.broadcasts.service import MAX_TEXT, Report
+from bot.services.core.errors import DomainError
+from bot.services.core.ports import MessengerError
+from bot.services.core.calendar import show_moment
+from bot.services.tickets.service import Attachment
+from bot.states.broadcasts import BroadcastDialog
 from bot.vk.gateway import bulk_priority
 from storage.models import Broadcast, BroadcastKind, BroadcastStatus
 
@@ -196,10 +196,6 @@ async def confirmation_expected(message: Message, turn: Turn) -> None:
 async def stop(event: dict, turn: CallbackTurn) -> None:
     await turn.services.broadcasts.stop(turn.actor, int_arg(turn.payload, "b"))
     await turn.snackbar("Рассылка останавливается")
-
-
-def stop_keyboard(broadcast: Broadcast) -> str:
-    return build([[(callback_button("Остановить", "broadcast.stop", b=broadcast.id), NEGATIVE)]], inline=True)
 
 
 def progress_text(broadcast: Broadcast, done: int) -> str:

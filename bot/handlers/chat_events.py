@@ -9,8 +9,8 @@ from vkbottle.dispatch.rules.base import ChatActionRule
 
 from bot.handlers.onboarding import send_step, tell_staff_chat_lost
 from bot.runtime.context import Services, Turn
-from bot.services.access import municipality_staff
-from bot.services.chats import Admission
+from bot.services.core.access import municipality_staff
+from bot.services.chats.model import Admission
 from bot.vk.gateway import bulk_priority
 from storage.models import Chat
 

@@ -10,19 +10,19 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.start import menu_keyboard
-from bot.keyboards.chats import import_confirm_keyboard
+from bot.keyboards.chat_import import import_confirm_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.attachments import document
 from bot.runtime.context import Services, Turn
 from bot.runtime.rules import Command
 from bot.runtime.supervisor import Backoff, while_database_away
-from bot.services.access import working_municipality
-from bot.services.chat_import import MAX_FILE_BYTES, ImportPlan, template_xlsx
-from bot.services.imports import Started, problems_report
-from bot.services.chats import CreationReport
-from bot.services.invitations import Delivery
-from bot.services.ports import MessengerError, MessengerUnavailable
-from bot.states import ChatImport
+from bot.services.core.access import working_municipality
+from bot.services.importing import MAX_FILE_BYTES, ImportPlan, template_xlsx
+from bot.services.importing.runs import Started, problems_report
+from bot.services.chats.model import CreationReport
+from bot.services.staff.invitations import Delivery
+from bot.services.core.ports import MessengerError, MessengerUnavailable
+from bot.states.chat_import import ChatImport
 from bot.vk.gateway import bulk_priority
 
 log = logging.getLogger(__name__)

@@ -8,17 +8,17 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
-from bot import texts
+from bot.services.core import texts
 from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
-from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
+from bot.keyboards.chat_list import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.lists import paged_list
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
-from bot.services.access import Actor, working_municipality
-from bot.services.chats import (
+from bot.services.core.access import Actor, working_municipality
+from bot.services.chats.model import (
     KIND_TITLES,
     REPRESENTATIVE_TITLES,
     STATUS_TITLES,
@@ -27,14 +27,14 @@ from bot.services.chats import (
     Release,
 )
 from bot.handlers.onboarding import step_label
-from bot.services.exports import chats_xlsx
-from bot.services.posters import show_code
-from bot.services.uptake import uptake_of
-from bot.services.invitations import PERSON_STATUS_TITLES
-from bot.services.invitations import Delivery
-from bot.services.paging import Page
-from bot.services.phones import format_phone
-from bot.states import ChangeAdmin, ChatList
+from bot.services.chats.exports import chats_xlsx
+from bot.services.chats.posters import show_code
+from bot.services.stats.uptake import uptake_of
+from bot.services.staff.invitations import PERSON_STATUS_TITLES
+from bot.services.staff.invitations import Delivery
+from bot.services.core.paging import Page
+from bot.services.core.phones import format_phone
+from bot.states.chat_list import ChangeAdmin, ChatList
 from bot.vk.gateway import bulk_priority
 from storage.models import ChatStatus, OnboardingStep
 

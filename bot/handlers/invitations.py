@@ -7,17 +7,17 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
-from bot import texts
+from bot.services.core import texts
 from bot.handlers.onboarding import push_current
-from bot.handlers.ticket_views import send_notice
+from bot.notices.tickets import send_notice
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.invitations import confirm_opener_keyboard, offer_keyboard
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.payload import int_arg
 from bot.runtime.rules import CallbackCommand
-from bot.services.access import describe_grant, load_actor
-from bot.services.errors import DomainError
-from bot.services.invitations import (
+from bot.services.core.access import describe_grant, load_actor
+from bot.services.core.errors import DomainError
+from bot.services.staff.invitations import (
     Binding,
     Opened,
     Step,
@@ -27,7 +27,7 @@ from bot.services.invitations import (
     person_name,
     WrongCode,
 )
-from bot.states import InvitationCode
+from bot.states.invitations import InvitationCode
 from storage.models import Role, Ticket
 
 SHOWN_WAITING = 5  # ticket notices shown on binding; the rest are in «Обращения»

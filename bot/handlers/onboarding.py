@@ -9,15 +9,16 @@ from __future__ import annotations
 from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 
-from bot.keyboards.common import POSITIVE, PRIMARY, build, callback_button
+from bot.keyboards.onboarding import step_keyboard
+from bot.keyboards.common import PRIMARY, build, callback_button
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
-from bot.services.chats import REPRESENTATIVE_TITLES
-from bot.services.errors import DomainError
-from bot.services.invitations import Delivery
-from bot.services.onboarding import STEP_COUNT, ChatCheck
-from bot.services.posters import show_code
+from bot.services.chats.model import REPRESENTATIVE_TITLES
+from bot.services.core.errors import DomainError
+from bot.services.staff.invitations import Delivery
+from bot.services.chats.onboarding import STEP_COUNT, ChatCheck
+from bot.services.chats.posters import show_code
 from storage.models import Chat, Onboarding, OnboardingStep, Person, Role, RoleGrant
 
 labeler = BotLabeler()
@@ -47,15 +48,6 @@ def announcement(chat: Chat) -> str:
         "и администрации, чтобы вместе обсудить важные вопросы содержания дома.\n"
         f"Вступайте по ссылке: {chat.invite_link}"
     )
-
-
-def _buttons(onboarding: Onboarding, *captions: tuple[str, str]) -> str:
-    """Buttons of the current step; the step number in the payload makes old ones harmless."""
-    row = []
-    for caption, cmd in captions:
-        color = POSITIVE if cmd == "onb.next" else PRIMARY
-        row.append((callback_button(caption, cmd, o=onboarding.id, s=int(onboarding.step)), color))
-    return build([row], inline=True)
 
 
 async def _representatives(chat: Chat) -> str:
@@ -89,7 +81,7 @@ async def send_step(services: Services, peer_id: int, onboarding: Onboarding, le
             peer_id,
             head + f"Вступите в чат по ссылке: {chat.invite_link}\n"
             "Я замечу, когда вы вступите, и покажу следующий шаг. Уже вступили — нажмите «Проверить».",
-            keyboard=_buttons(onboarding, ("Проверить", "onb.check")),
+            keyboard=step_keyboard(onboarding, ("Проверить", "onb.check")),
         )
     elif step is OnboardingStep.ANNOUNCE:
         await gateway.send(
@@ -97,7 +89,7 @@ async def send_step(services: Services, peer_id: int, onboarding: Onboarding, le
             head + "Пригласите жителей: перешлите следующее сообщение во все чаты дома, которые "
             "уже есть (или скопируйте его текст). Когда отправите — нажмите «Готово».",
         )
-        await gateway.send(peer_id, announcement(chat), keyboard=_buttons(onboarding, ("Готово", "onb.next")))
+        await gateway.send(peer_id, announcement(chat), keyboard=step_keyboard(onboarding, ("Готово", "onb.next")))
     elif step is OnboardingStep.POSTER:
         poster, pdf = await services.posters.pdf(chat)
         await gateway.send_document(
@@ -108,7 +100,7 @@ async def send_step(services: Services, peer_id: int, onboarding: Onboarding, le
             "посторонние, нажмите «Сменить ссылку»: старая перестанет работать.",
             f"Объявление — {chat.title}.pdf",
             pdf,
-            keyboard=_buttons(onboarding, ("Готово", "onb.next"), ("Сменить ссылку", "onb.link")),
+            keyboard=step_keyboard(onboarding, ("Готово", "onb.next"), ("Сменить ссылку", "onb.link")),
         )
     elif step is OnboardingStep.REPRESENTATIVES:
         await gateway.send(
@@ -119,7 +111,7 @@ async def send_step(services: Services, peer_id: int, onboarding: Onboarding, le
             "«Пригласить представителя» в меню бота, выберите чат и опишите вопрос. "
             "Представитель ответит в чате или назначит онлайн-встречу.\n"
             + await _representatives(chat),
-            keyboard=_buttons(onboarding, ("Понятно", "onb.next")),
+            keyboard=step_keyboard(onboarding, ("Понятно", "onb.next")),
         )
 
 

@@ -1,17 +1,21 @@
-"""Start, the main menu, binding by an invitation link, roles and help."""
+"""Start, the main menu, binding by an invitation link, roles and help — and the last resort:
+anything no other flow took gets a clear answer (`last_resort`, loaded after every flow)."""
 
 from __future__ import annotations
 
+from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 
-from bot import texts
+from bot.services.core import texts
 from bot.handlers.invitations import show_opened
-from bot.keyboards.menu import guest_menu, main_menu
-from bot.runtime.context import Turn
+from bot.keyboards.start import guest_menu, main_menu
+from bot.runtime.attachments import document
+from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import Command, HasRef
-from bot.services.access import Actor, describe_grant, municipalities_of
+from bot.services.core.access import Actor, describe_grant, municipalities_of
 
 labeler = BotLabeler()
+last_resort = BotLabeler()
 
 
 @labeler.private_message(HasRef())
@@ -65,3 +69,16 @@ async def show_menu(turn: Turn, prefix: str = "") -> None:
     lead = f"{prefix}\n\n" if prefix else ""
     text = texts.MENU_HINT if turn.actor.grants else texts.GREETING
     await turn.answer(lead + text, keyboard=await menu_keyboard(turn))
+
+
+@last_resort.private_message()
+async def unknown_message(message: Message, turn: Turn) -> None:
+    if document(message) is not None:
+        await show_menu(turn, texts.FILE_OUTSIDE_IMPORT)
+        return
+    await show_menu(turn, texts.UNKNOWN)
+
+
+@last_resort.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=dict)
+async def unknown_callback(event: dict, turn: CallbackTurn) -> None:
+    await turn.snackbar(texts.STALE_BUTTON)

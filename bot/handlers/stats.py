@@ -11,17 +11,17 @@ from typing import Any
 from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 
-from bot import texts
+from bot.services.core import texts
 from bot.handlers.onboarding import step_label
-from bot.keyboards.chats import stats_keyboard
+from bot.keyboards.stats import stats_keyboard
 from bot.runtime.context import CallbackTurn, Services, Turn
 from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
-from bot.services.access import working_municipality
-from bot.services.chats import STATUS_TITLES
-from bot.services.ports import CHAT_PEER_OFFSET, MessengerError
-from bot.services.stats import Period, Summary, step_text
-from bot.services.stats_chart import render_chart
+from bot.services.core.access import working_municipality
+from bot.services.chats.model import STATUS_TITLES
+from bot.services.core.ports import CHAT_PEER_OFFSET, MessengerError
+from bot.services.stats.activity import Period, Summary, step_text
+from bot.services.stats.chart import render_chart
 from storage.models import ChatStatus, OnboardingStep
 
 log = logging.getLogger(__name__)

@@ -13,21 +13,21 @@ from vkbottle import ABCStateDispenser, BaseStateGroup, StatePeer
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.services.access import Actor
-from bot.services.invitations import InvitationService
+from bot.services.core.access import Actor
+from bot.services.staff.invitations import InvitationService
 from bot.runtime.tasks import BackgroundTasks
-from bot.services.broadcasts import BroadcastService
-from bot.services.chats import ChatService
-from bot.services.imports import ImportService
-from bot.services.meetings import MeetingService
-from bot.services.onboarding import OnboardingService
-from bot.services.ports import RecipientUnreachable
-from bot.services.posters import PosterService
-from bot.services.uptake import UptakeService
-from bot.services.staff import StaffDirectory, StaffService
-from bot.services.stats import StatsService
-from bot.services.tickets import TicketService
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.broadcasts.service import BroadcastService
+from bot.services.chats.service import ChatService
+from bot.services.importing.runs import ImportService
+from bot.services.tickets.meetings import MeetingService
+from bot.services.chats.onboarding import OnboardingService
+from bot.services.core.ports import RecipientUnreachable
+from bot.services.chats.posters import PosterService
+from bot.services.stats.uptake import UptakeService
+from bot.services.staff.service import StaffDirectory, StaffService
+from bot.services.stats.activity import StatsService
+from bot.services.tickets.service import TicketService
+from bot.services.core.errors import AccessDenied, DomainError
 from bot.states import dialog_of, may_hold
 from bot.vk.gateway import FileTooLarge, PeerResult, VkGateway
 

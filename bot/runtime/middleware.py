@@ -9,8 +9,8 @@ from vkbottle.tools.mini_types.bot import MessageMin
 
 from bot.runtime.context import CallbackTurn, Services, Turn, held_state
 from bot.runtime.payload import parse_payload
-from bot.services.access import Actor, load_actor
-from bot.services.ports import CHAT_PEER_OFFSET
+from bot.services.core.access import Actor, load_actor
+from bot.services.core.ports import CHAT_PEER_OFFSET
 
 
 class _Middleware(BaseMiddleware[Any]):

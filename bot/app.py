@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
@@ -15,8 +14,9 @@ from vkbottle import Bot
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.flows import build_labeler
-from bot.handlers.stats import count_ordinary_chat_message
-from bot.runtime.context import Services
+from bot.notices import build_notices
+from bot.runtime.chat_messages import count_ordinary_chat_message
+from bot.runtime.context import Replies, Services
 from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
 from bot.runtime.middleware import context_middlewares
@@ -27,8 +27,6 @@ from bot.services.broadcasts.service import BroadcastService
 from bot.services.chats.service import ChatService
 from bot.services.importing.runs import ImportService
 from bot.services.staff.invitations import InvitationService
-from bot.handlers.onboarding import start_onboarding
-from bot.notices.tickets import ChatAnnouncer
 from bot.keyboards.invitations import offer_keyboard
 from bot.jobs import Jobs
 from bot.services.tickets.meetings import MeetingService
@@ -112,7 +110,6 @@ def build_services(
     services = Services(
         settings=settings,
         clock=clock,
-        gateway=gateway,
         states=DatabaseStateDispenser(),
         tasks=BackgroundTasks(),
         invitations=invitations,
@@ -128,18 +125,19 @@ def build_services(
         broadcasts=BroadcastService(gateway, clock, settings.default_timezone),
         stats=stats,
     )
-    chats.on_told = functools.partial(start_onboarding, services)
-    meetings.announcer = ChatAnnouncer(services)
+    services.notices = build_notices(gateway, services)
+    chats.on_told = services.notices.onboarding.start
+    meetings.announcer = services.notices.tickets
     return services
 
 
-def build_bot(services: Services) -> Bot:
+def build_bot(services: Services, gateway: VkGateway) -> Bot:
     labeler = build_labeler()
-    message_context, callback_context = context_middlewares(services)
+    message_context, callback_context = context_middlewares(services, Replies(gateway))
     labeler.message_view.register_middleware(message_context)
     labeler.raw_event_view.register_middleware(callback_context)
     return Bot(
-        api=services.gateway.api,
+        api=gateway.api,
         labeler=labeler,
         state_dispenser=services.states,
         error_handler=build_error_handler(),
@@ -194,7 +192,7 @@ class BotApp:
             self._sms or build_sms(self.settings),
             self.community,
         )
-        self.bot = build_bot(self.services)
+        self.bot = build_bot(self.services, self.gateway)
         self.dispatcher = UpdateDispatcher(self._route, claim_events, self.backoff)
         await self.services.imports.recover()
         self.jobs = Jobs(self.services)
@@ -218,7 +216,7 @@ class BotApp:
 
     async def _route(self, update: dict) -> None:
         with keyed_sends(update.get("event_id")):  # handled again: VK drops repeated answers
-            if await count_ordinary_chat_message(update, self.services):
+            if await count_ordinary_chat_message(update, self.services.stats):
                 return
             await self.bot.process_event(update, self.gateway.api)
 

@@ -49,26 +49,28 @@ class Flow:
     order: str
 
 
+OWN = "its commands and dialog states are its own: any place before chat_list and posters"
+
 FLOWS: list[Flow] = [
     Flow("stats", (stats.labeler,),
          "first; ordinary chat messages never get here: BotApp._route counts them before routing"),
     Flow("chat_events", (chat_events.labeler,),
-         "chat service messages (joined, left) before anything reads message texts"),
+         "chat service messages (joins, leaves) only: no rule of another flow takes them"),
     Flow("start", (start.labeler,),
-         "«Начать», «Меню», «Отмена» and invitation links work in every dialog step"),
+         "before every dialog: «Начать», «Меню», «Отмена» and invitation links work in any step"),
     Flow("invitations", (invitations.labeler,),
          "after start: «Меню» and «Отмена» work while a code is awaited"),
-    Flow("onboarding", (onboarding.labeler,), "its buttons carry their own ids; no typed text"),
-    Flow("municipality", (municipality.labeler,), "a button only"),
-    Flow("staff", (staff_invite.labeler, staff_members.labeler), "a dialog and a list"),
-    Flow("chat_creation", (chat_creation.labeler,), "a dialog"),
-    Flow("chat_import", (chat_import.labeler,), "a dialog"),
-    Flow("tickets", (ticket_opening.labeler, ticket_answers.labeler), "dialogs and lists"),
-    Flow("broadcasts", (broadcasts.labeler,), "a dialog"),
+    Flow("onboarding", (onboarding.labeler,), OWN),
+    Flow("municipality", (municipality.labeler,), OWN),
+    Flow("staff", (staff_invite.labeler, staff_members.labeler), OWN),
+    Flow("chat_creation", (chat_creation.labeler,), OWN),
+    Flow("chat_import", (chat_import.labeler,), OWN),
+    Flow("tickets", (ticket_opening.labeler, ticket_answers.labeler), OWN),
+    Flow("broadcasts", (broadcasts.labeler,), OWN),
     Flow("representatives", (representatives.labeler,),
          "before chat_list: its button beats the list's typed search"),
     Flow("chat_list", (chat_list.labeler,),
-         "after the dialogs: any text in its browse state is a search"),
+         "after the dialogs: in its browse state any typed text is a search"),
     Flow("posters", (posters.labeler,),
          "after the dialogs: a code-like text inside a dialog belongs to the dialog"),
 ]

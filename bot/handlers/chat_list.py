@@ -14,10 +14,10 @@ from bot.handlers.start import show_menu
 from bot.keyboards.chat_list import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.lists import paged_list
-from bot.runtime.context import CallbackTurn, Services, Turn
+from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import CallbackCommand, Command
 from bot.runtime.payload import int_arg
-from bot.services.core.access import Actor, working_municipality
+from bot.services.core.access import working_municipality
 from bot.services.chats.model import (
     KIND_TITLES,
     REPRESENTATIVE_TITLES,
@@ -26,7 +26,7 @@ from bot.services.chats.model import (
     Holder,
     Release,
 )
-from bot.handlers.onboarding import step_label
+from bot.services.chats.onboarding import step_label
 from bot.services.chats.exports import chats_xlsx
 from bot.services.chats.posters import show_code
 from bot.services.stats.uptake import uptake_of
@@ -35,7 +35,6 @@ from bot.services.staff.invitations import Delivery
 from bot.services.core.paging import Page
 from bot.services.core.phones import format_phone
 from bot.states.chat_list import ChangeAdmin, ChatList
-from bot.vk.gateway import bulk_priority
 from storage.models import ChatStatus, OnboardingStep
 
 labeler = BotLabeler()
@@ -160,7 +159,7 @@ async def open_list(message: Message, turn: Turn) -> None:
 async def export(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
     cards = await turn.services.chats.all_chats(turn.actor, municipality.id)
-    doc = await turn.services.gateway.upload_document(turn.peer_id, "Домовые чаты.xlsx", chats_xlsx(cards))
+    doc = await turn.upload("doc", "Домовые чаты.xlsx", chats_xlsx(cards))
     await turn.answer(f"Выгрузка: {texts.chats(len(cards))}.", attachments=[doc])
 
 
@@ -169,21 +168,9 @@ async def all_posters(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
     await turn.answer("Готовлю объявления для всех чатов — пришлю архив, когда будет готов.")
     turn.services.tasks.spawn(
-        _send_posters(turn.services, turn.actor, turn.peer_id, municipality.id),
+        turn.services.notices.chat_list.posters_archive(turn.actor, turn.peer_id, municipality.id),
         name=f"posters-{municipality.id}",
     )
-
-
-async def _send_posters(services: Services, actor: Actor, peer_id: int, municipality_id: int) -> None:
-    count, archive = await services.posters.archive(actor, municipality_id)
-    if not count:
-        await services.gateway.send(peer_id, "Действующих чатов пока нет — объявлять нечего.")
-        return
-    with bulk_priority():
-        doc = await services.gateway.upload_document(peer_id, "Объявления.zip", archive)
-        await services.gateway.send(
-            peer_id, f"Готово: объявления всех чатов ({count}) — в архиве.", attachments=[doc]
-        )
 
 
 @labeler.private_message(StateRule(ChatList.BROWSE), Command("chats.search", texts=("найти чат", "поиск")))
@@ -246,9 +233,7 @@ async def poster(event: dict, turn: CallbackTurn) -> None:
         return
     poster_, pdf = await turn.services.posters.pdf(chat)
     await turn.snackbar()
-    await turn.services.gateway.send_document(
-        turn.peer_id,
-        f"Объявление для чата «{chat.title}», код проверки {show_code(poster_.code)}.",
+    await turn.answer_document(f"Объявление для чата «{chat.title}», код проверки {show_code(poster_.code)}.",
         f"Объявление — {chat.title}.pdf",
         pdf,
     )

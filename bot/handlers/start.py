@@ -8,11 +8,11 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot.services.core import texts
 from bot.handlers.invitations import show_opened
-from bot.keyboards.start import guest_menu, main_menu
+from bot.keyboards.start import guest_menu, menu_for
 from bot.runtime.attachments import document
 from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import Command, HasRef
-from bot.services.core.access import Actor, describe_grant, municipalities_of
+from bot.services.core.access import describe_grant
 
 labeler = BotLabeler()
 last_resort = BotLabeler()
@@ -20,9 +20,8 @@ last_resort = BotLabeler()
 
 @labeler.private_message(HasRef())
 async def bind_by_invitation(message: Message, turn: Turn, ref: str) -> None:
-    names = await turn.services.gateway.user_names([turn.actor.vk_id])
     opened = await turn.services.invitations.open(
-        vk_id=turn.actor.vk_id, token=ref, name=names.get(turn.actor.vk_id, "")
+        vk_id=turn.actor.vk_id, token=ref, name=await turn.sender_name()
     )
     await turn.clear_state()
     await show_opened(turn, opened)
@@ -56,13 +55,6 @@ async def help_(message: Message, turn: Turn) -> None:
 
 async def menu_keyboard(turn: Turn) -> str:
     return await menu_for(turn.actor)
-
-
-async def menu_for(actor: Actor) -> str:
-    if not actor.grants:
-        return guest_menu()
-    several = len(await municipalities_of(actor)) > 1
-    return main_menu(actor.roles, several_municipalities=several)
 
 
 async def show_menu(turn: Turn, prefix: str = "") -> None:

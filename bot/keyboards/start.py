@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, text_button
 from bot.services.core import access
+from bot.services.core.access import Actor, municipalities_of
 from storage.models import Role
 
 STAFF_ROLES = frozenset(access.STAFF_ROLES)
@@ -64,3 +65,12 @@ def guest_menu() -> str:
             [(text_button("Помощь", "help"), SECONDARY)],
         ]
     )
+
+
+async def menu_for(actor: Actor) -> str:
+    """The menu for this person (the one keyboard that looks something up: whether they work
+    in several municipalities)."""
+    if not actor.grants:
+        return guest_menu()
+    several = len(await municipalities_of(actor)) > 1
+    return main_menu(actor.roles, several_municipalities=several)

@@ -11,12 +11,7 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
-from bot.notices.tickets import (
-    notice_text,
-    notify_representative,
-    publish_answer,
-    source_of,
-)
+from bot.notices.tickets import notice_text
 from bot.keyboards.common import (
     CANCEL,
     POSITIVE,
@@ -58,9 +53,9 @@ STATUS_TITLES = {
 async def _mark_notice(turn: CallbackTurn, ticket: Ticket, choice: str) -> None:
     """Show on the notice what was chosen; with its buttons gone a second press does nothing."""
     if ticket.notice_cmid is not None:
-        await turn.services.gateway.edit(
-            turn.peer_id, cmid=ticket.notice_cmid,
-            text=f"{notice_text(ticket, turn.services)}\n\nВы выбрали: {choice}.",
+        await turn.edit_message(
+            ticket.notice_cmid,
+            f"{notice_text(ticket, turn.services)}\n\nВы выбрали: {choice}.",
             keyboard=build([], inline=True),  # without it VK keeps the old buttons
         )
 
@@ -93,7 +88,7 @@ async def answer_text(message: Message, turn: Turn) -> None:
     found = first_file(message)
     file = None if found is None else {"kind": found.kind, "url": found.url, "name": found.name}
     await turn.set_state(RepAnswer.CONFIRM, **turn.data, text=text, file=file)
-    preview = official_message(await source_of(turn.services, ticket), text, ticket.id)
+    preview = official_message(await turn.services.notices.tickets.source_of(ticket), text, ticket.id)
     attached = "\n(с вложением)" if file else ""
     await turn.answer(
         f"Так ответ увидят жители в чате «{ticket.chat.title}»:\n\n{preview}{attached}",
@@ -120,7 +115,7 @@ async def answer_publish(message: Message, turn: Turn) -> None:
         attachment = Attachment(data["file"]["kind"], data["file"]["name"], content)
     ticket = await turn.services.tickets.answer(turn.actor, int(data["ticket_id"]), data["text"], attachment)
     await turn.clear_state()
-    await publish_answer(turn.services, ticket)
+    await turn.services.notices.tickets.publish_answer(ticket)
     await show_menu(turn, f"Ответ на обращение №{ticket.id} опубликован в чате «{ticket.chat.title}». Спасибо!")
 
 
@@ -294,6 +289,6 @@ async def reassign(message: Message, turn: Turn) -> None:
         return
     ticket = await turn.services.tickets.reassign(turn.actor, int(turn.data["ticket_id"]), phone)
     await turn.clear_state()
-    reached = await notify_representative(turn.services, ticket)
+    reached = await turn.services.notices.tickets.notify_representative(ticket)
     how = "ему отправлено обращение" if reached else "ему отправлено SMS со ссылкой"
     await show_menu(turn, f"Обращение №{ticket.id} передано {format_phone(phone)}: {how}.")

@@ -7,7 +7,6 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.start import show_menu
-from bot.notices.tickets import notify_representative
 from bot.keyboards.common import (
     CANCEL,
     PRIMARY,
@@ -126,15 +125,10 @@ async def send(message: Message, turn: Turn) -> None:
         turn.actor, int(data["chat_id"]), RepresentativeKind(data["kind"]), data["question"], photo
     )
     await turn.clear_state()
-    reached = await notify_representative(turn.services, ticket)
+    reached = await turn.services.notices.tickets.notify_representative(ticket)
     zone = turn.services.tickets.zone(ticket.municipality)
     deadline = show_moment(ticket.deadline_at, zone).split(" в ")[0]
-    await turn.services.gateway.send(
-        ticket.chat.peer_id or 0,
-        f"📨 Вопрос передан представителю (обращение №{ticket.id}): «{ticket.question[:200]}». "
-        f"Срок ответа — до {deadline}.",
-        dedup_key=f"ticket:{ticket.id}:passed",
-    )
+    await turn.services.notices.tickets.passed(ticket, deadline)
     tail = "" if reached else (
         "\nПредставитель пока не получает сообщения бота — ему отправлено SMS, "
         "а сотрудники муниципалитета предупреждены."

@@ -16,6 +16,8 @@ from storage.models import Chat, Person, Role, RoleGrant
 
 
 class ChatBase:
+    """The state every concern of the chat services shares, and finding a chat."""
+
     def __init__(
         self,
         *,

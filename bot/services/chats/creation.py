@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 
 class ChatCreation(ChatBase):
+    """Creating chats: stored, provisioned in the messenger, their people told."""
+
 
     async def create(
         self, actor: Actor, municipality_id: int, spec: NewChat

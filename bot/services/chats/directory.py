@@ -14,6 +14,8 @@ from storage.models import Chat, Role, RoleGrant
 
 
 class ChatDirectory(ChatHealth):
+    """Lists, search and cards of a municipality's house chats."""
+
 
     async def page(
         self, actor: Actor, municipality_id: int, *, number: int, size: int, search: str = ""

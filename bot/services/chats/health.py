@@ -10,6 +10,8 @@ from storage.models import Chat, ChatStatus, Person
 
 
 class ChatHealth(ChatBase):
+    """A chat's members count and link, and noting that the community lost it."""
+
 
     async def reset_link(self, actor: Actor, chat_id: int) -> Chat:
         """A new invite link; VK revokes the old one, so old posters verify as outdated."""
@@ -25,6 +27,13 @@ class ChatHealth(ChatBase):
             ) from None
         await chat.save(update_fields=["invite_link"])
         return chat
+
+    async def member_left(self, chat: Chat, member: int) -> list[Person]:
+        """Someone left the chat: if it was the community itself, the chat is lost. Returns the
+        staff to tell — only the first time."""
+        if member != self._community_member:
+            return []
+        return await self.mark_lost(chat, "сообщество удалили из чата")
 
     async def mark_lost(self, chat: Chat, reason: str) -> list[Person]:
         """The community lost the chat. Returns the staff to tell — only the first time."""

@@ -12,6 +12,23 @@ from bot.services.core.ports import ChatUnavailable, Messenger
 from storage.models import Chat, ChatStatus, Onboarding, OnboardingStep, Person, Role, RoleGrant
 
 STEP_COUNT = 4
+STEP_TITLES = {
+    OnboardingStep.JOIN: "вступить в чат",
+    OnboardingStep.ANNOUNCE: "пригласить жителей из старых чатов",
+    OnboardingStep.POSTER: "повесить объявление с QR-кодом",
+    OnboardingStep.REPRESENTATIVES: "как пригласить представителя",
+    OnboardingStep.DONE: "завершено",
+}
+
+
+def step_label(step: OnboardingStep | None, *, short: bool = False) -> str:
+    """«шаг 2 из 4 — пригласить жителей из старых чатов» (`short`: «шаг 2 из 4»)."""
+    if step is None:
+        return "не начато"
+    if step is OnboardingStep.DONE:
+        return "завершено"
+    label = f"шаг {int(step)} из {STEP_COUNT}"
+    return label if short else f"{label} — {STEP_TITLES[step]}"
 
 
 class StaleStep(DomainError):

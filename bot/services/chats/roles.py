@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 
 class ChatRoles(ChatCreation, ChatDirectory):
+    """The coordination chat's members, a chat's admins and representatives."""
+
 
     async def coordination_chat(self, municipality: Municipality) -> Chat | None:
         """The municipality's chat of staff and chat admins, created on first need.

@@ -69,7 +69,16 @@ class Messenger(Protocol):
         """How many are in the chat (None if unknown); ChatUnavailable if the chat is lost."""
         ...
 
-    async def send(self, peer_id: int, text: str, **options: Any) -> Any: ...
+    async def send(self, peer_id: int, text: str, **options: Any) -> Any:
+        """Send to one peer (`keyboard`, `attachments`, `dedup_key`); the result's `cmid` is
+        what `edit` changes later."""
+        ...
+
+    async def edit(
+        self, peer_id: int, *, cmid: int, text: str, keyboard: str | None = None
+    ) -> None:
+        """Change a message the community sent (its buttons go unless `keyboard` says)."""
+        ...
 
     async def send_many(
         self, peer_ids: Sequence[int], text: str, *, attachments: Sequence[str] = (),

@@ -30,7 +30,7 @@ from bot.clock import Clock
 from bot.services.core.access import Actor, require_municipality
 from bot.services.chats.model import STATUS_TITLES
 from bot.services.core.errors import NotFound
-from bot.services.chats.onboarding import STEP_COUNT
+from bot.services.chats.onboarding import step_label
 from bot.services.core.sheets import BOLD, append, cell, new_sheet, to_bytes
 from bot.services.tickets.service import ANSWERED_STATUSES, OPEN_STATUSES
 from bot.services.stats.uptake import Uptake, uptake_of
@@ -448,14 +448,6 @@ XLSX_COLUMNS = (
 XLSX_WIDTHS = (40, 22, 12, 10, 10, 12, 10, 11, 9, 20, 14, 28)
 
 
-def step_text(step: OnboardingStep | None) -> str:
-    if step is None:
-        return "не начато"
-    if step is OnboardingStep.DONE:
-        return "завершено"
-    return f"шаг {int(step)} из {STEP_COUNT}"
-
-
 def summary_xlsx(summary: Summary) -> bytes:
     book, sheet = new_sheet("Статистика", XLSX_COLUMNS, XLSX_WIDTHS)
     for f in summary.chats:
@@ -465,7 +457,7 @@ def summary_xlsx(summary: Summary) -> bytes:
             [
                 chat.title, STATUS_TITLES[chat.status], chat.members_count, chat.flats,
                 uptake_of(chat).percent, f.messages, f.authors, f.joins, f.leaves,
-                f.open_tickets, f.overdue_tickets, step_text(f.step),
+                f.open_tickets, f.overdue_tickets, step_label(f.step, short=True),
             ]
         )
     totals = [

@@ -42,9 +42,8 @@ from bench.common import (
     sandbox_stats,
     store_house_chats,
 )
-from bot.clock import MovableClock
-from bot.services.access import load_actor
-from bot.services.broadcasts import BroadcastService
+from bot.services.core.access import load_actor
+from bot.services.broadcasts.service import BroadcastService
 from bot.vk.gateway import VkGateway, bulk_priority
 from bot.vk.rate_limit import RateLimiter
 from sandbox.bulk import community_posts_per_chat, create_chats, pinned_chats

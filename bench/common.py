@@ -10,8 +10,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.services.chat_import import normalise_title
-from bot.services.tenants import find_or_create_municipality
+from bot.services.importing import normalise_title
+from bot.services.core.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, Municipality, Person, Role, RoleGrant
 
 STAFF_VK_ID = 999

@@ -31,7 +31,7 @@ from vkbottle.bot import Message
 from bench.common import report, store_house_chats
 from bot.app import BotApp
 from bot.config import Settings
-from bot.services.tenants import find_or_create_municipality
+from bot.services.core.tenants import find_or_create_municipality
 from sandbox.bulk import create_chats
 from sandbox.config import SandboxConfig
 from sandbox.server import Sandbox

@@ -26,10 +26,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.common import bench_staff, report
-from bot.services.access import load_actor
-from bot.services.poster_book import PosterPrinter
-from bot.services.poster_pdf import PosterContent, render_poster
-from bot.services.posters import PosterService
+from bot.services.core.access import load_actor
+from bot.services.chats.poster_pdf import PosterContent, render_poster
+from bot.services.chats.posters import PosterService
 from storage.db import close_database, init_database
 from storage.models import Chat, ChatKind, ChatStatus
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
@@ -14,32 +13,31 @@ from vkbottle import Bot
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.handlers import build_labeler
-from bot.handlers.onboarding import start_onboarding
-from bot.handlers.stats import count_ordinary_chat_message
-from bot.handlers.ticket_views import ChatAnnouncer
+from bot.flows import build_labeler
 from bot.jobs import Jobs
 from bot.keyboards.invitations import offer_keyboard
+from bot.notices import build_notices
 from bot.runtime.callback import CallbackEndpoint, InboxWorker, confirmation_code
-from bot.runtime.context import Services
+from bot.runtime.chat_messages import count_ordinary_chat_message
+from bot.runtime.context import Replies, Services
 from bot.runtime.dispatcher import UpdateDispatcher
 from bot.runtime.errors import build_error_handler
 from bot.runtime.middleware import context_middlewares
 from bot.runtime.polling import ResumablePolling
 from bot.runtime.supervisor import Backoff, Supervisor
 from bot.runtime.tasks import BackgroundTasks
-from bot.services.broadcasts import BroadcastService
-from bot.services.chats import ChatService
-from bot.services.imports import ImportService
-from bot.services.invitations import InvitationService
-from bot.services.meetings import MeetingService
-from bot.services.onboarding import OnboardingService
-from bot.services.poster_book import PosterPrinter
-from bot.services.posters import PosterService
-from bot.services.staff import StaffDirectory, StaffService
-from bot.services.stats import FLUSH_SECONDS, StatsService
-from bot.services.tickets import TicketService
-from bot.services.uptake import UptakeService
+from bot.services.broadcasts.service import BroadcastService
+from bot.services.chats.onboarding import OnboardingService
+from bot.services.chats.poster_book import PosterPrinter
+from bot.services.chats.posters import PosterService
+from bot.services.chats.service import ChatService
+from bot.services.importing.runs import ImportService
+from bot.services.staff.invitations import InvitationService
+from bot.services.staff.service import StaffDirectory, StaffService
+from bot.services.stats.activity import FLUSH_SECONDS, StatsService
+from bot.services.stats.uptake import UptakeService
+from bot.services.tickets.meetings import MeetingService
+from bot.services.tickets.service import TicketService
 from bot.sms import SmsGateway, build_sms_gateway
 from bot.vk.errors import VkUnavailable
 from bot.vk.gateway import Community, RetryPolicy, VkGateway, keyed_sends
@@ -124,7 +122,6 @@ def build_services(
     services = Services(
         settings=settings,
         clock=clock,
-        gateway=gateway,
         states=DatabaseStateDispenser(),
         tasks=BackgroundTasks(),
         invitations=invitations,
@@ -145,18 +142,19 @@ def build_services(
         broadcasts=BroadcastService(gateway, clock, settings.default_timezone),
         stats=stats,
     )
-    chats.on_told = functools.partial(start_onboarding, services)
-    meetings.announcer = ChatAnnouncer(services)
+    services.notices = build_notices(gateway, services)
+    chats.on_told = services.notices.onboarding.start
+    meetings.announcer = services.notices.tickets
     return services
 
 
-def build_bot(services: Services) -> Bot:
+def build_bot(services: Services, gateway: VkGateway) -> Bot:
     labeler = build_labeler()
-    message_context, callback_context = context_middlewares(services)
+    message_context, callback_context = context_middlewares(services, Replies(gateway))
     labeler.message_view.register_middleware(message_context)
     labeler.raw_event_view.register_middleware(callback_context)
     return Bot(
-        api=services.gateway.api,
+        api=gateway.api,
         labeler=labeler,
         state_dispenser=services.states,
         error_handler=build_error_handler(),
@@ -213,7 +211,7 @@ class BotApp:
             self._sms or build_sms(self.settings),
             self.community,
         )
-        self.bot = build_bot(self.services)
+        self.bot = build_bot(self.services, self.gateway)
         if self.settings.vk_transport == "callback":
             self.inbox = InboxWorker(self._route, self.settings, self.backoff)
             self.dispatcher = self.inbox.dispatcher
@@ -257,7 +255,7 @@ class BotApp:
 
     async def _route(self, update: dict) -> None:
         with keyed_sends(update.get("event_id")):  # handled again: VK drops repeated answers
-            if await count_ordinary_chat_message(update, self.services):
+            if await count_ordinary_chat_message(update, self.services.stats):
                 return
             await self.bot.process_event(update, self.gateway.api)
 

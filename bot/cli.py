@@ -7,10 +7,10 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runtime.callback import EVENT_TYPES, register_server
 from bot.runtime.context import Services
-from bot.services.errors import DomainError
-from bot.services.invitations import Delivery, Scope
-from bot.services.phones import format_phone, normalize_phone
-from bot.services.tenants import ensure_region, find_or_create_municipality
+from bot.services.core.errors import DomainError
+from bot.services.core.phones import format_phone, normalize_phone
+from bot.services.core.tenants import ensure_region, find_or_create_municipality
+from bot.services.staff.invitations import Delivery, Scope
 from bot.vk.errors import VkError
 from bot.vk.gateway import RetryPolicy
 from storage.db import close_database, init_database

@@ -16,14 +16,9 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.handlers.broadcasts import run_broadcast
-from bot.handlers.onboarding import send_step
-from bot.handlers.stats import weekly_summaries
 from bot.runtime.context import Services
 from bot.runtime.supervisor import Backoff, while_database_away
-from bot.services.ports import MessengerUnavailable, RecipientUnreachable
-from bot.services.schedule import show_moment
-from bot.texts import plural
+from bot.services.core.ports import MessengerUnavailable
 from storage.lease import DatabaseLease
 from storage.runtime_state import forget_old_events
 
@@ -142,35 +137,22 @@ class Jobs:
                 )
 
     async def weekly_summaries(self) -> None:
-        await weekly_summaries(self.services)
+        await self.services.notices.stats.weekly()
 
     async def broadcasts_due(self) -> None:
         """Broadcasts whose quiet hours are over, and any a crash left unfinished."""
         for broadcast_id in await self.services.broadcasts.due():
             self.services.tasks.spawn(
-                run_broadcast(self.services, broadcast_id), name=f"broadcast-{broadcast_id}"
+                self.services.notices.broadcasts.run(broadcast_id), name=f"broadcast-{broadcast_id}"
             )
 
     async def ticket_deadlines(self) -> None:
         """A reminder to the representative a day before the deadline; staff when overdue."""
-        services = self.services
-        for due in await services.tickets.due_reminders():
-            if due.person is not None and due.person.vk_id is not None:
-                zone = services.tickets.zone(await due.ticket.municipality)
-                await services.message(
-                    due.person.vk_id,
-                    f"Напоминаю: ответить на обращение №{due.ticket.id} («{due.chat.title}») нужно "
-                    f"до {show_moment(due.ticket.deadline_at, zone)}. Откройте «Обращения» в меню.",
-                )
-        for ticket, staff in await services.tickets.newly_overdue():
-            for person in staff:
-                assert person.vk_id is not None
-                await services.message(
-                    person.vk_id,
-                    f"Обращение №{ticket.id} («{ticket.chat.title}») просрочено: представитель не "
-                    "ответил вовремя. Его можно передать другому представителю в «Обращения» → "
-                    "«Просроченные».",
-                )
+        notices = self.services.notices.tickets
+        for due in await self.services.tickets.due_reminders():
+            await notices.deadline_near(due)
+        for ticket, staff in await self.services.tickets.newly_overdue():
+            await notices.overdue(ticket, staff)
 
     async def resume_pending_chats(self) -> None:
         try:
@@ -182,24 +164,8 @@ class Jobs:
         """One reminder to an admin who has not moved on for the configured hours."""
         after = timedelta(hours=self.services.settings.onboarding_reminder_hours)
         for onboarding in await self.services.onboarding.stalled(after):
-            vk_id = onboarding.person.vk_id
-            if vk_id is None:
-                continue
-            try:
-                await send_step(self.services, vk_id, onboarding, "Напоминаю о подключении чата.")
-            except RecipientUnreachable:
-                log.info("cannot remind person %s: VK refuses", onboarding.person_id)
+            await self.services.notices.onboarding.remind(onboarding)
 
     async def uptake_summaries(self) -> None:
         """During a chat's first week, its admins hear once a day who joined."""
-        for summary in await self.services.uptake.due_summaries():
-            uptake = summary.uptake
-            share = f" — {uptake.percent}% квартир" if uptake.percent is not None else ""
-            text = (
-                f"Чат «{summary.chat.title}»: за сутки присоединились "
-                f"{plural(summary.joined, 'житель', 'жителя', 'жителей')}, всего в чате "
-                f"{plural(uptake.members, 'участник', 'участника', 'участников')}{share}."
-            )
-            for admin in summary.admins:
-                assert admin.vk_id is not None
-                await self.services.message(admin.vk_id, text)
+        await self.services.notices.stats.uptake()

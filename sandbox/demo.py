@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from bot.config import Settings
-from bot.services.tenants import find_or_create_municipality
+from bot.services.core.tenants import find_or_create_municipality
 from sandbox.world.store import remove_database
 from storage.models import Person, Role, RoleGrant
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.services.ports import (
+from bot.services.core.ports import (
     CHAT_PEER_OFFSET,
     ChatUnavailable,
     MadeChat,

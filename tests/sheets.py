@@ -12,7 +12,7 @@ import random
 
 import openpyxl
 
-from bot.services.chat_import import COLUMNS
+from bot.services.importing import COLUMNS
 
 STREETS = (
     "Строителей", "Садовая", "Ленина", "Мира", "Плесецкая", "Комендантский", "Шуваловский",

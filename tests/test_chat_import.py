@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import xlwt
 
-from bot.services.chat_import import (
+from bot.services.importing import (
     COLUMNS,
     MAX_FILE_BYTES,
     REQUIRED,

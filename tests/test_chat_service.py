@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import SystemClock
-from bot.services.access import load_actor
-from bot.services.chats import ChatService, CreationReport, NewChat
-from bot.services.errors import DomainError
-from bot.services.imports import ImportService, problems_report
-from bot.services.invitations import InvitationService
-from bot.services.ports import MessengerUnavailable
-from bot.services.tenants import find_or_create_municipality
+from bot.services.core.access import load_actor
+from bot.services.chats.model import CreationReport, NewChat
+from bot.services.chats.service import ChatService
+from bot.services.core.errors import DomainError
+from bot.services.importing.runs import ImportService, problems_report
+from bot.services.staff.invitations import InvitationService
+from bot.services.core.ports import MessengerUnavailable
+from bot.services.core.tenants import find_or_create_municipality
 from storage.models import Chat, ChatKind, ChatStatus, ImportBatch, ImportStatus, Person, Role, RoleGrant
 from tests.fakes import FakeMessenger, RecordingSms
 from tests.test_chat_import import HEADER, xlsx_bytes

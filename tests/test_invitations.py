@@ -9,10 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.clock import MovableClock
-from bot.services.access import load_actor
-from bot.services.errors import AccessDenied
-from bot.services.invitations import (
+from bot.services.core.access import load_actor
+from bot.services.core.errors import AccessDenied
+from bot.services.staff.invitations import (
     Delivery,
     InvitationCancelled,
     InvitationExpired,
@@ -25,9 +24,11 @@ from bot.services.invitations import (
     Step,
     WrongCode,
 )
-from bot.services.phones import InvalidPhone
-from bot.services.staff import offer
-from bot.services.tenants import find_or_create_municipality
+from bot.services.core.phones import InvalidPhone
+from bot.services.core.ports import RecipientUnreachable
+from bot.services.staff.service import offer
+from bot.services.core.tenants import find_or_create_municipality
+from bot.sms import SmsError
 from storage.models import Invitation, Person, Role, RoleGrant
 from tests.fakes import FakeMessenger, RecordingSms
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import aiohttp
 import pytest
 
-from bot.services.ports import (
+from bot.services.core.ports import (
     ChatUnavailable,
     Messenger,
     MessengerError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime.payload import StaleButton, int_arg, make_payload, parse_payload
-from bot.services.phones import InvalidPhone, extract_phones, normalize_phone
+from bot.services.core.phones import InvalidPhone, extract_phones, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from bot.services.poster_book import PosterPrinter, PosterTooLarge, _render_within
-from bot.services.poster_pdf import PosterContent, printable, qr_modules, render_poster, render_posters
-from bot.services.posters import looks_like_code, new_code, normalise_code, show_code
+from bot.services.chats.poster_pdf import PosterContent, printable, render_poster
+from bot.services.chats.posters import looks_like_code, new_code, normalise_code, show_code
 
 
 def poster(title: str, link: str = "https://vk.me/join/AbCdEf123") -> bytes:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.schedule import BadMeetingTime, add_working_days, parse_meeting_time, show_moment
+from bot.services.core.calendar import BadMeetingTime, add_working_days, parse_meeting_time, show_moment
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)  # Sunday, 12:00 in Moscow

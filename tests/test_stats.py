@@ -9,12 +9,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
-from bot.clock import MovableClock
-from bot.services import stats as stats_module
-from bot.services.access import Actor, load_actor
-from bot.services.errors import AccessDenied
-from bot.services.stats import StatsService
-from bot.services.tenants import find_or_create_municipality
+from bot.services.stats import activity as stats_module
+from bot.services.core.access import Actor, load_actor
+from bot.services.core.errors import AccessDenied
+from bot.services.stats.activity import StatsService
+from bot.services.core.tenants import find_or_create_municipality
 from storage.models import (
     Chat,
     ChatDayStat,

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from bot.services.stats import DayPoint
-from bot.services.stats_chart import render_chart
+from bot.services.stats.activity import DayPoint
+from bot.services.stats.chart import render_chart
 
 MONTH = [DayPoint(date(2025, 5, 1) + timedelta(days=n), (n * 7) % 23, 10 + n) for n in range(30)]
 

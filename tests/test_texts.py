@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.texts import chats, of_chats
+from bot.services.core.texts import chats, of_chats
 
 
 @pytest.mark.parametrize(

@@ -4,44 +4,40 @@ progress message edited as it goes, «Остановить», and a report of wh
 from __future__ import annotations
 
 import logging
-import time
 
 from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
-from bot import texts
 from bot.handlers.start import show_menu
+from bot.keyboards.broadcasts import stop_keyboard
 from bot.keyboards.common import (
     CANCEL,
     NEGATIVE,
     PRIMARY,
     SECONDARY,
     build,
-    callback_button,
     cancel_keyboard,
     confirm_keyboard,
     text_button,
 )
+from bot.notices.broadcasts import progress_text
 from bot.runtime.attachments import first_file
-from bot.runtime.context import CallbackTurn, Services, Turn
+from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.payload import int_arg
 from bot.runtime.rules import CallbackCommand, Command
-from bot.services.broadcasts import MAX_TEXT, Report
-from bot.services.errors import DomainError
-from bot.services.ports import MessengerError
-from bot.services.schedule import show_moment
-from bot.services.tickets import Attachment
-from bot.states import BroadcastDialog
-from bot.vk.gateway import bulk_priority
-from storage.models import Broadcast, BroadcastKind, BroadcastStatus
+from bot.services.broadcasts.service import MAX_TEXT
+from bot.services.core import texts
+from bot.services.core.calendar import show_moment
+from bot.services.core.errors import DomainError
+from bot.services.tickets.service import Attachment
+from bot.states.broadcasts import BroadcastDialog
+from storage.models import BroadcastKind, BroadcastStatus
 
 log = logging.getLogger(__name__)
 labeler = BotLabeler()
 
 MAX_FILE_BYTES = 10_000_000
-PROGRESS_EVERY_SECONDS = 2.0
-SHOWN_FAILURES = 20
 SUPPORTED_ATTACHMENTS = {"photo", "doc"}
 
 
@@ -183,7 +179,9 @@ async def send(message: Message, turn: Turn) -> None:
         return
     progress = await turn.answer(progress_text(broadcast, 0), keyboard=stop_keyboard(broadcast))
     await turn.services.broadcasts.remember_progress(broadcast, progress.cmid)
-    turn.services.tasks.spawn(run_broadcast(turn.services, broadcast.id), name=f"broadcast-{broadcast.id}")
+    turn.services.tasks.spawn(
+        turn.services.notices.broadcasts.run(broadcast.id), name=f"broadcast-{broadcast.id}"
+    )
     await show_menu(turn)
 
 
@@ -196,55 +194,3 @@ async def confirmation_expected(message: Message, turn: Turn) -> None:
 async def stop(event: dict, turn: CallbackTurn) -> None:
     await turn.services.broadcasts.stop(turn.actor, int_arg(turn.payload, "b"))
     await turn.snackbar("Рассылка останавливается")
-
-
-def stop_keyboard(broadcast: Broadcast) -> str:
-    return build([[(callback_button("Остановить", "broadcast.stop", b=broadcast.id), NEGATIVE)]], inline=True)
-
-
-def progress_text(broadcast: Broadcast, done: int) -> str:
-    return f"Рассылка №{broadcast.id}: отправлено в {done} из {texts.of_chats(broadcast.total)}…"
-
-
-def report_text(report: Report) -> str:
-    broadcast = report.broadcast
-    head = "остановлена" if broadcast.status is BroadcastStatus.STOPPED else "завершена"
-    lines = [f"Рассылка №{broadcast.id} {head}: доставлено в {report.sent} из {texts.of_chats(broadcast.total)}."]
-    if report.skipped:
-        lines.append(f"Не отправлено после остановки: {report.skipped}.")
-    if report.failed:
-        lines.append("Не доставлено:")
-        lines += [f"• «{title}»: {why}" for title, why in report.failed[:SHOWN_FAILURES]]
-        if len(report.failed) > SHOWN_FAILURES:
-            lines.append(f"…и ещё {len(report.failed) - SHOWN_FAILURES}. Такие чаты отмечены в списке чатов.")
-        else:
-            lines.append("Такие чаты отмечены в списке чатов.")
-    return "\n".join(lines)
-
-
-async def run_broadcast(services: Services, broadcast_id: int) -> None:
-    """Send (or resume) a broadcast, editing its progress message, then report to the author."""
-    last_edit = 0.0
-
-    async def progress(broadcast: Broadcast, done: int) -> None:
-        nonlocal last_edit
-        if done < broadcast.total and time.monotonic() - last_edit < PROGRESS_EVERY_SECONDS:
-            return
-        last_edit = time.monotonic()
-        if broadcast.progress_cmid is None:
-            return
-        try:
-            await services.gateway.edit(
-                broadcast.author_peer, cmid=broadcast.progress_cmid, text=progress_text(broadcast, done),
-                keyboard=stop_keyboard(broadcast) if done < broadcast.total else build([], inline=True),
-            )
-        except MessengerError as exc:
-            log.info("progress of broadcast %s not edited: %s", broadcast.id, exc)
-
-    with bulk_priority():  # people using the bot meanwhile are answered first
-        report = await services.broadcasts.run(broadcast_id, progress)
-    if report is None:
-        return
-    await services.gateway.send(
-        report.broadcast.author_peer, report_text(report), dedup_key=f"broadcast:{broadcast_id}:report"
-    )

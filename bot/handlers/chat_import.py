@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Awaitable
-
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.start import menu_keyboard
-from bot.keyboards.chats import import_confirm_keyboard
+from bot.keyboards.chat_import import import_confirm_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.attachments import document
-from bot.runtime.context import Services, Turn
+from bot.runtime.context import Turn
 from bot.runtime.rules import Command
-from bot.runtime.supervisor import Backoff, while_database_away
-from bot.services.access import working_municipality
-from bot.services.chat_import import MAX_FILE_BYTES, ImportPlan, template_xlsx
-from bot.services.chats import CreationReport
-from bot.services.imports import Started, problems_report
-from bot.services.invitations import Delivery
-from bot.services.ports import MessengerError, MessengerUnavailable
-from bot.states import ChatImport
-from bot.vk.gateway import bulk_priority
+from bot.services.core.access import working_municipality
+from bot.services.importing import MAX_FILE_BYTES, ImportPlan, template_xlsx
+from bot.services.importing.runs import problems_report
+from bot.states.chat_import import ChatImport
 
-log = logging.getLogger(__name__)
 labeler = BotLabeler()
 
 SHOWN_PROBLEMS = 15
-PROGRESS_EVERY_SECONDS = 2.0
 TEMPLATE_NAME = "Шаблон — домовые чаты.xlsx"
 
 ASK_FILE = (
@@ -45,8 +34,7 @@ ASK_FILE = (
 @labeler.private_message(Command("chat.import", texts=("чаты из файла", "загрузить чаты")))
 async def begin(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
-    template = await turn.services.gateway.upload_document(
-        turn.peer_id, TEMPLATE_NAME, template_xlsx()
+    template = await turn.upload("doc", TEMPLATE_NAME, template_xlsx()
     )
     await turn.set_state(ChatImport.FILE, municipality_id=municipality.id)
     await turn.answer(
@@ -77,7 +65,7 @@ async def receive_file(message: Message, turn: Turn) -> None:
     attachments = []
     if report is not None:
         attachments.append(
-            await turn.services.gateway.upload_document(turn.peer_id, "Ошибки в файле.xlsx", report)
+            await turn.upload("doc", "Ошибки в файле.xlsx", report)
         )
     if not plan.rows:
         await turn.answer(
@@ -116,7 +104,7 @@ async def confirm(message: Message, turn: Turn) -> None:
     )
     assert progress.cmid is not None
     turn.services.tasks.spawn(
-        run_import(turn.services, turn.peer_id, progress.cmid, started),
+        turn.services.notices.chat_import.run(turn.peer_id, progress.cmid, started),
         name=f"import-{started.batch.id}",
     )
 
@@ -124,51 +112,3 @@ async def confirm(message: Message, turn: Turn) -> None:
 @labeler.private_message(StateRule(ChatImport.CONFIRM))
 async def confirmation_expected(message: Message, turn: Turn) -> None:
     await turn.answer("Нажмите «Создать…» или «Отмена». Чтобы загрузить другой файл, нажмите «Отмена».")
-
-
-async def run_import(services: Services, peer_id: int, cmid: int, started: Started) -> None:
-    """Create the chats (yielding VK capacity to interactive replies), editing one progress
-    message, then send the summary and the report of rows not created."""
-    gateway = services.gateway
-    last_edit = 0.0
-
-    async def progress(done: int, total: int) -> None:
-        nonlocal last_edit
-        if done < total and time.monotonic() - last_edit < PROGRESS_EVERY_SECONDS:
-            return
-        last_edit = time.monotonic()
-        try:
-            await gateway.edit(peer_id, cmid=cmid, text=f"Создаю чаты: {done} из {total}…")
-        except MessengerError as exc:
-            log.info("progress message not edited: %s", exc)
-
-    def create() -> Awaitable[CreationReport]:
-        return services.imports.run(started, progress)
-
-    with bulk_priority():
-        try:  # a run the database interrupted goes on where it was (each step is done once)
-            report = await while_database_away(
-                f"import {started.batch.id}", create, Backoff.of(services.settings)
-            )
-        except MessengerUnavailable:
-            await gateway.send(
-                peer_id,
-                "ВКонтакте перестал отвечать, создание чатов приостановлено. Оставшиеся чаты "
-                "создам автоматически, когда ВКонтакте заработает, — ничего не потеряно.",
-            )
-            return
-        lines = [f"Готово: создано чатов — {len(report.created)} из {len(started.chats)}."]
-        if report.failed:
-            lines.append(f"Не создано ВКонтакте: {len(report.failed)} (причины — в файле).")
-        if started.plan.rejected:
-            lines.append(f"Отклонено строк файла: {len(started.plan.rejected)}.")
-        told = report.count(Delivery.VK) + report.count(Delivery.SMS)
-        lines.append(f"Администраторам и представителям отправлено приглашений: {told}.")
-        attachments = []
-        problems = problems_report(started.plan, report.failed)
-        if problems is not None:
-            attachments.append(
-                await gateway.upload_document(peer_id, "Не созданные строки.xlsx", problems)
-            )
-        await gateway.send(peer_id, "\n".join(lines), attachments=attachments)
-

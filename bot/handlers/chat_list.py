@@ -8,18 +8,16 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
-from bot import texts
 from bot.handlers.inputs import phone_or_ask_again
-from bot.handlers.onboarding import step_label
 from bot.handlers.start import show_menu
-from bot.keyboards.chats import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
+from bot.keyboards.chat_list import chat_card_keyboard, list_mode_keyboard, no_chats_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.lists import paged_list
-from bot.runtime.context import CallbackTurn, Services, Turn
+from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.payload import int_arg
 from bot.runtime.rules import CallbackCommand, Command
-from bot.services.access import Actor, working_municipality
-from bot.services.chats import (
+from bot.services.chats.exports import chats_xlsx
+from bot.services.chats.model import (
     KIND_TITLES,
     REPRESENTATIVE_TITLES,
     STATUS_TITLES,
@@ -27,14 +25,15 @@ from bot.services.chats import (
     Holder,
     Release,
 )
-from bot.services.exports import chats_xlsx
-from bot.services.invitations import PERSON_STATUS_TITLES, Delivery
-from bot.services.paging import Page
-from bot.services.phones import format_phone
-from bot.services.posters import show_code
-from bot.services.uptake import uptake_of
-from bot.states import ChangeAdmin, ChatList
-from bot.vk.gateway import bulk_priority
+from bot.services.chats.onboarding import step_label
+from bot.services.chats.posters import show_code
+from bot.services.core import texts
+from bot.services.core.access import working_municipality
+from bot.services.core.paging import Page
+from bot.services.core.phones import format_phone
+from bot.services.staff.invitations import PERSON_STATUS_TITLES, Delivery
+from bot.services.stats.uptake import uptake_of
+from bot.states.chat_list import ChangeAdmin, ChatList
 from storage.models import ChatStatus, OnboardingStep
 
 labeler = BotLabeler()
@@ -159,7 +158,7 @@ async def open_list(message: Message, turn: Turn) -> None:
 async def export(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
     cards = await turn.services.chats.all_chats(turn.actor, municipality.id)
-    doc = await turn.services.gateway.upload_document(turn.peer_id, "Домовые чаты.xlsx", chats_xlsx(cards))
+    doc = await turn.upload("doc", "Домовые чаты.xlsx", chats_xlsx(cards))
     await turn.answer(f"Выгрузка: {texts.chats(len(cards))}.", attachments=[doc])
 
 
@@ -168,39 +167,9 @@ async def all_posters(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
     await turn.answer("Готовлю объявления для всех чатов — пришлю файлы PDF, когда будут готовы.")
     turn.services.tasks.spawn(
-        _send_posters(turn.services, turn.actor, turn.peer_id, municipality.id),
+        turn.services.notices.chat_list.posters_documents(turn.actor, turn.peer_id, municipality.id),
         name=f"posters-{municipality.id}",
     )
-
-
-async def _send_posters(services: Services, actor: Actor, peer_id: int, municipality_id: int) -> None:
-    documents = await services.posters.documents(actor, municipality_id)
-    if not documents:
-        await services.gateway.send(peer_id, "Действующих чатов пока нет — объявлять нечего.")
-        return
-    count = documents[-1].last
-    with bulk_priority():
-        if len(documents) == 1:
-            await services.gateway.send_document(
-                peer_id,
-                f"Готово: объявления всех чатов ({count}) — в одном файле PDF, по странице на чат.",
-                "Объявления.pdf",
-                documents[0].content,
-            )
-            return
-        for number, document in enumerate(documents, 1):
-            await services.gateway.send_document(
-                peer_id,
-                f"Объявления, файл {number} из {len(documents)}: "
-                f"чаты {document.first}–{document.last} из {count}.",
-                f"Объявления {number} из {len(documents)}.pdf",
-                document.content,
-            )
-        await services.gateway.send(
-            peer_id,
-            f"Готово: объявления всех чатов ({count}) — в {len(documents)} файлах PDF, "
-            "по странице на чат (файлы ВКонтакте не больше 200 МБ).",
-        )
 
 
 @labeler.private_message(StateRule(ChatList.BROWSE), Command("chats.search", texts=("найти чат", "поиск")))
@@ -263,9 +232,7 @@ async def poster(event: dict, turn: CallbackTurn) -> None:
         return
     poster_, pdf = await turn.services.posters.pdf(chat)
     await turn.snackbar()
-    await turn.services.gateway.send_document(
-        turn.peer_id,
-        f"Объявление для чата «{chat.title}», код проверки {show_code(poster_.code)}.",
+    await turn.answer_document(f"Объявление для чата «{chat.title}», код проверки {show_code(poster_.code)}.",
         f"Объявление — {chat.title}.pdf",
         pdf,
     )

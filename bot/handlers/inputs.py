@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.runtime.context import Turn
-from bot.services.phones import InvalidPhone, normalize_phone
+from bot.services.core.phones import InvalidPhone, normalize_phone
 
 PHONE_EXAMPLE = "Пример: +7 912 123-45-67."
 

@@ -7,18 +7,14 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules.base import StateRule
 
-from bot import texts
-from bot.handlers.onboarding import push_current
-from bot.handlers.ticket_views import send_notice
 from bot.keyboards.common import cancel_keyboard
-from bot.keyboards.invitations import confirm_opener_keyboard, offer_keyboard
-from bot.runtime.context import CallbackTurn, Services, Turn
+from bot.keyboards.invitations import offer_keyboard
+from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.payload import int_arg
 from bot.runtime.rules import CallbackCommand
-from bot.services.access import describe_grant, load_actor
-from bot.services.errors import DomainError
-from bot.services.invitations import (
-    Binding,
+from bot.services.core.access import load_actor
+from bot.services.core.errors import DomainError
+from bot.services.staff.invitations import (
     Opened,
     Step,
     WrongCode,
@@ -27,10 +23,7 @@ from bot.services.invitations import (
     opener_text,
     person_name,
 )
-from bot.states import InvitationCode
-from storage.models import Role, Ticket
-
-SHOWN_WAITING = 5  # ticket notices shown on binding; the rest are in «Обращения»
+from bot.states.invitations import InvitationCode
 
 labeler = BotLabeler()
 
@@ -44,16 +37,8 @@ async def show_opened(turn: Turn, opened: Opened) -> None:
             offer_text(opened.grants, opened.inviter), keyboard=offer_keyboard(invitation.id)
         )
     elif opened.step is Step.INVITER:
-        assert opened.inviter is not None and opened.inviter.vk_id is not None
-        accepted_offer = invitation.person.vk_id == invitation.opened_by_vk_id
-        lead = "Приглашение принял" if accepted_offer else "Ссылку открыл"
-        asked = await services.message(
-            opened.inviter.vk_id,
-            f"{lead} {opener_text(invitation)} — это ваш сотрудник?\n"
-            f"{offered_roles(opened.grants)}\n\nЕсли вы не знаете этого человека, нажмите «Нет»: "
-            "приглашение перестанет действовать.",
-            keyboard=confirm_opener_keyboard(invitation.id, invitation.opened_by_vk_id or 0),
-        )
+        assert opened.inviter is not None
+        asked = await services.notices.invitations.ask_inviter(opened)
         inviter = f"«{person_name(opened.inviter)}»"
         await turn.answer(
             f"Осталось подтверждение: {inviter} проверит, что это именно вы. "
@@ -71,57 +56,9 @@ async def show_opened(turn: Turn, opened: Opened) -> None:
         )
     else:
         assert opened.binding is not None
-        await welcome(services, turn.actor.vk_id, opened.binding)
+        await services.notices.invitations.welcome(turn.actor.vk_id, opened.binding)
         if not opened.binding.already_bound:
-            await _tell_inviter(services, opened, "принял приглашение")
-
-
-async def welcome(services: Services, vk_id: int, binding: Binding) -> None:
-    """The roles now in force, the chats to join, the menu; a chat admin's first step."""
-    from bot.handlers.start import menu_for  # noqa: PLC0415 (start imports this module)
-
-    actor = await load_actor(vk_id)
-    roles = "\n".join(f"• {describe_grant(g)}" for g in binding.grants)
-    intro = "Вы уже подключены." if binding.already_bound else "Готово, бот вас узнал!"
-    parts = [f"{intro} Ваши роли:\n{roles}"]
-    chats = [g.chat for g in binding.grants if g.chat is not None and g.chat.invite_link]
-    if chats:
-        links = "\n".join(f"• «{c.title}»: {c.invite_link}" for c in chats)
-        parts.append(f"Ваши домовые чаты — вступите по ссылке:\n{links}")
-    coordination = await services.chats.coordination_links(binding.person)
-    if coordination:
-        links = "\n".join(f"• {name}: {link}" for name, link in coordination)
-        parts.append(f"Чат сотрудников и администраторов чатов:\n{links}")
-    waiting = await services.tickets.waiting_for(actor)
-    if waiting:
-        parts.append(f"Ждут вашего ответа: {texts.tickets(len(waiting))} — сообщения ниже.")
-    parts.append(texts.MENU_HINT)
-    await services.message(vk_id, "\n\n".join(parts), keyboard=await menu_for(actor))
-    if actor.has(Role.CHAT_ADMIN):
-        await push_current(services, binding.person, "Начнём подключение вашего чата.")
-    await show_waiting(services, vk_id, waiting)
-
-
-async def show_waiting(services: Services, vk_id: int, waiting: list[Ticket]) -> None:
-    """The notices of the tickets the person is to answer, with their buttons (the oldest
-    few, nearest their deadlines; the rest are under «Обращения»)."""
-    for ticket in waiting[:SHOWN_WAITING]:
-        await send_notice(services, ticket, vk_id)
-    if len(waiting) > SHOWN_WAITING:
-        await services.message(
-            vk_id,
-            f"Ещё {texts.tickets(len(waiting) - SHOWN_WAITING)} ждут ответа — они в «Обращениях».",
-        )
-
-
-async def _tell_inviter(services: Services, opened: Opened, what: str) -> None:
-    inviter = opened.inviter
-    if inviter is None or inviter.vk_id is None or inviter.vk_id == opened.invitation.opened_by_vk_id:
-        return
-    await services.message(
-        inviter.vk_id,
-        f"{opener_text(opened.invitation)} {what}:\n{offered_roles(opened.grants)}",
-    )
+            await services.notices.invitations.tell_inviter(opened, "принял приглашение")
 
 
 def _masked(phone: str) -> str:
@@ -131,15 +68,12 @@ def _masked(phone: str) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
 
 
-async def _name(turn: Turn) -> str:
-    names = await turn.services.gateway.user_names([turn.actor.vk_id])
-    return names.get(turn.actor.vk_id, "")
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.accept"))
 async def accept(event: dict, turn: CallbackTurn) -> None:
     opened = await turn.services.invitations.accept(
-        vk_id=turn.actor.vk_id, invitation_id=int_arg(turn.payload, "id"), name=await _name(turn)
+        vk_id=turn.actor.vk_id, invitation_id=int_arg(turn.payload, "id"), name=await turn.sender_name()
     )
     await turn.snackbar("Приглашение принято")
     await turn.edit(f"Вы приняли приглашение:\n{offered_roles(opened.grants)}")
@@ -156,7 +90,7 @@ async def decline(event: dict, turn: CallbackTurn) -> None:
         f"Вы отклонили приглашение:\n{offered_roles(opened.grants)}\n\n"
         "Если передумаете, попросите прислать его снова."
     )
-    await _tell_inviter(turn.services, opened, "отклонил приглашение")
+    await turn.services.notices.invitations.tell_inviter(opened, "отклонил приглашение")
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.confirm"))
@@ -167,7 +101,7 @@ async def confirm(event: dict, turn: CallbackTurn) -> None:
     assert opened.binding is not None and opened.invitation.opened_by_vk_id is not None
     await turn.snackbar("Подтверждено")
     await turn.edit(f"{opener_text(opened.invitation)} подключён:\n{offered_roles(opened.grants)}")
-    await welcome(turn.services, opened.invitation.opened_by_vk_id, opened.binding)
+    await turn.services.notices.invitations.welcome(opened.invitation.opened_by_vk_id, opened.binding)
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.reject"))
@@ -181,11 +115,7 @@ async def reject(event: dict, turn: CallbackTurn) -> None:
         "не действует. Новое приглашение можно отправить из списка «Сотрудники»."
     )
     if opened.invitation.opened_by_vk_id is not None:
-        await turn.services.message(
-            opened.invitation.opened_by_vk_id,
-            "Пригласивший не подтвердил, что ссылку открыли вы, — приглашение отменено. "
-            "Если это ошибка, попросите прислать новое.",
-        )
+        await turn.services.notices.invitations.rejected(opened.invitation.opened_by_vk_id)
 
 
 @labeler.private_message(StateRule(InvitationCode.CODE))
@@ -203,4 +133,4 @@ async def code(message: Message, turn: Turn) -> None:
         raise
     await turn.clear_state()
     turn.actor = await load_actor(turn.actor.vk_id)
-    await welcome(turn.services, turn.actor.vk_id, binding)
+    await turn.services.notices.invitations.welcome(turn.actor.vk_id, binding)

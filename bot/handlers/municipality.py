@@ -9,8 +9,8 @@ from bot.keyboards.common import CANCEL, PRIMARY, build, text_button
 from bot.runtime.context import Turn
 from bot.runtime.payload import int_arg
 from bot.runtime.rules import Command
-from bot.services.access import choose_municipality, municipalities_of, working_municipality
-from bot.services.errors import AccessDenied
+from bot.services.core.access import choose_municipality, municipalities_of, working_municipality
+from bot.services.core.errors import AccessDenied
 
 labeler = BotLabeler()
 

@@ -14,8 +14,8 @@ from bot.handlers.start import menu_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.context import Turn
 from bot.runtime.rules import Command
-from bot.services.posters import Verdict, Verification, looks_like_code
-from bot.states import PosterCheck
+from bot.services.chats.posters import Verdict, Verification, looks_like_code
+from bot.states.posters import PosterCheck
 
 labeler = BotLabeler()
 

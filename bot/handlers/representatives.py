@@ -9,22 +9,22 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot.handlers.inputs import phone_or_ask_again
 from bot.handlers.start import show_menu
-from bot.keyboards.chats import (
+from bot.keyboards.common import cancel_keyboard, skip_keyboard
+from bot.keyboards.representatives import (
     confirm_representative_keyboard,
     representative_kind_keyboard,
-    skip_keyboard,
 )
-from bot.keyboards.common import cancel_keyboard
 from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.payload import int_arg
 from bot.runtime.rules import CallbackCommand, Command
-from bot.services.access import working_municipality
-from bot.services.chat_import import RepresentativeSpec
-from bot.services.chats import REPRESENTATIVE_TITLES
-from bot.services.errors import DomainError
-from bot.services.invitations import Delivery
-from bot.services.phones import format_phone
-from bot.states import AssignRepresentative, ChatList
+from bot.services.chats.model import REPRESENTATIVE_TITLES
+from bot.services.core.access import working_municipality
+from bot.services.core.errors import DomainError
+from bot.services.core.phones import format_phone
+from bot.services.importing import RepresentativeSpec
+from bot.services.staff.invitations import Delivery
+from bot.states.chat_list import ChatList
+from bot.states.representatives import AssignRepresentative
 from storage.models import RepresentativeKind
 
 labeler = BotLabeler()

@@ -1,24 +1,27 @@
-"""Start, the main menu, binding by an invitation link, roles and help."""
+"""Start, the main menu, binding by an invitation link, roles and help — and the last resort:
+anything no other flow took gets a clear answer (`last_resort`, loaded after every flow)."""
 
 from __future__ import annotations
 
+from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 
-from bot import texts
 from bot.handlers.invitations import show_opened
-from bot.keyboards.menu import guest_menu, main_menu
-from bot.runtime.context import Turn
+from bot.keyboards.start import guest_menu, menu_for
+from bot.runtime.attachments import document
+from bot.runtime.context import CallbackTurn, Turn
 from bot.runtime.rules import Command, HasRef
-from bot.services.access import Actor, describe_grant, municipalities_of
+from bot.services.core import texts
+from bot.services.core.access import describe_grant
 
 labeler = BotLabeler()
+last_resort = BotLabeler()
 
 
 @labeler.private_message(HasRef())
 async def bind_by_invitation(message: Message, turn: Turn, ref: str) -> None:
-    names = await turn.services.gateway.user_names([turn.actor.vk_id])
     opened = await turn.services.invitations.open(
-        vk_id=turn.actor.vk_id, token=ref, name=names.get(turn.actor.vk_id, "")
+        vk_id=turn.actor.vk_id, token=ref, name=await turn.sender_name()
     )
     await turn.clear_state()
     await show_opened(turn, opened)
@@ -54,14 +57,20 @@ async def menu_keyboard(turn: Turn) -> str:
     return await menu_for(turn.actor)
 
 
-async def menu_for(actor: Actor) -> str:
-    if not actor.grants:
-        return guest_menu()
-    several = len(await municipalities_of(actor)) > 1
-    return main_menu(actor.roles, several_municipalities=several)
-
-
 async def show_menu(turn: Turn, prefix: str = "") -> None:
     lead = f"{prefix}\n\n" if prefix else ""
     text = texts.MENU_HINT if turn.actor.grants else texts.GREETING
     await turn.answer(lead + text, keyboard=await menu_keyboard(turn))
+
+
+@last_resort.private_message()
+async def unknown_message(message: Message, turn: Turn) -> None:
+    if document(message) is not None:
+        await show_menu(turn, texts.FILE_OUTSIDE_IMPORT)
+        return
+    await show_menu(turn, texts.UNKNOWN)
+
+
+@last_resort.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=dict)
+async def unknown_callback(event: dict, turn: CallbackTurn) -> None:
+    await turn.snackbar(texts.STALE_BUTTON)

@@ -59,3 +59,7 @@ def confirm_keyboard(confirm_caption: str, confirm_cmd: str, **args: Any) -> str
             [CANCEL],
         ]
     )
+
+
+def skip_keyboard() -> str:
+    return build([[(text_button("Пропустить", "skip"), SECONDARY)], [CANCEL]])

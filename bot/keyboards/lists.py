@@ -8,7 +8,7 @@ from typing import Any
 from vkbottle import Callback, KeyboardButtonColor
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, callback_button
-from bot.services.paging import Page
+from bot.services.core.paging import Page
 
 Row = list[tuple[Callback, KeyboardButtonColor]]
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from vkbottle import ErrorHandler
 
-from bot import texts
 from bot.runtime.context import CallbackTurn, Turn
-from bot.services.errors import DomainError
+from bot.services.core import texts
+from bot.services.core.errors import DomainError
 from bot.vk.errors import VkError, VkUnavailable
 from storage.db import database_unavailable
 

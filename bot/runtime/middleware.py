@@ -7,10 +7,10 @@ from typing import Any
 from vkbottle import BaseMiddleware
 from vkbottle.tools.mini_types.bot import MessageMin
 
-from bot.runtime.context import CallbackTurn, Services, Turn, held_state
+from bot.runtime.context import CallbackTurn, Replies, Services, Turn, held_state
 from bot.runtime.payload import parse_payload
-from bot.services.access import Actor, load_actor
-from bot.services.ports import CHAT_PEER_OFFSET
+from bot.services.core.access import Actor, load_actor
+from bot.services.core.ports import CHAT_PEER_OFFSET
 
 
 class _Middleware(BaseMiddleware[Any]):
@@ -22,9 +22,10 @@ class _Middleware(BaseMiddleware[Any]):
 
 
 def context_middlewares(
-    services: Services,
+    services: Services, replies: Replies
 ) -> tuple[type[BaseMiddleware[MessageMin]], type[BaseMiddleware[dict[str, Any]]]]:
-    """Middleware classes bound to this bot's services (vkbottle instantiates them per event)."""
+    """Middleware classes bound to this bot's services and answers (vkbottle instantiates them
+    per event)."""
 
     class MessageContext(_Middleware):
         async def pre(self) -> None:
@@ -37,7 +38,7 @@ def context_middlewares(
             else:
                 actor = await load_actor(message.from_id)
                 message.state_peer = await held_state(services, actor, message.state_peer)
-            self.send({"turn": Turn(services, actor, message.peer_id, message.state_peer)})
+            self.send({"turn": Turn(services, replies, actor, message.peer_id, message.state_peer)})
 
     class CallbackContext(_Middleware):
         async def pre(self) -> None:
@@ -49,6 +50,7 @@ def context_middlewares(
             state = await held_state(services, actor, await services.states.get(user_id))
             turn = CallbackTurn(
                 services,
+                replies,
                 actor,
                 int(obj.get("peer_id", user_id)),
                 state,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot import texts
-from bot.services.errors import DomainError
+from bot.services.core import texts
+from bot.services.core.errors import DomainError
 
 MAX_PAYLOAD_LENGTH = 255  # VK's own limit for a button payload
 MAX_ID = 2**31 - 1  # ids and page numbers are 32-bit integers in the database

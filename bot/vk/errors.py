@@ -6,7 +6,7 @@ callers is either a permanent error below or `VkUnavailable` once retries are ex
 
 from __future__ import annotations
 
-from bot.services.ports import (
+from bot.services.core.ports import (
     ChatUnavailable,
     MessengerError,
     MessengerUnavailable,

@@ -24,7 +24,7 @@ from vkbottle import API, VKAPIError
 from vkbottle.api.response_validator import JSONResponseValidator, VKAPIErrorResponseValidator
 from vkbottle.http import AiohttpClient
 
-from bot.services.ports import CHAT_PEER_OFFSET, MadeChat
+from bot.services.core.ports import CHAT_PEER_OFFSET, MadeChat
 from bot.vk.errors import (
     RETRYABLE_CODES,
     CannotMessageUser,

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.access import load_actor
-from bot.services.tenants import find_or_create_municipality
+from bot.services.core.access import load_actor
+from bot.services.core.tenants import find_or_create_municipality
 from sandbox.bulk import community_posts_per_chat, create_chats
 from storage.models import BroadcastKind, Chat, ChatKind, ChatStatus
 from tests.e2e.conftest import main_py

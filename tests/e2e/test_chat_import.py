@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from bot.services.chat_import import MAX_FILE_BYTES, MAX_ROWS
+from bot.services.importing import MAX_FILE_BYTES, MAX_ROWS
 from tests.harness import Message, Person, Stack
 from tests.sheets import chat_rows, csv_of_size, xlsx_file
 from tests.test_chat_import import HEADER, csv_bytes, xlsx_bytes

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from bot.services.access import load_actor
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.core.access import load_actor
+from bot.services.core.errors import AccessDenied, DomainError
 from tests.e2e.steps import bind_by_sms, create_chat, sandbox_chat
 from tests.harness import TICKING, Person, Stack
 from tests.sandbox.helpers import png

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from bot.services.chat_import import normalise_title
+from bot.services.importing import normalise_title
 from sandbox.bulk import create_chats
 from storage.models import Chat, ChatKind, ChatStatus, Municipality, Poster
 from tests.e2e.steps import create_chat

@@ -8,9 +8,9 @@ import re
 import openpyxl
 import pytest
 
-from bot import texts
-from bot.services.access import load_actor
-from bot.services.errors import AccessDenied
+from bot.services.core import texts
+from bot.services.core.access import load_actor
+from bot.services.core.errors import AccessDenied
 from tests.e2e.conftest import bind_admin, bind_staff
 from tests.e2e.steps import create_chat
 from tests.harness import Message, Person, Stack

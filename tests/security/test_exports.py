@@ -69,7 +69,7 @@ async def test_a_crafted_title_is_text_in_every_workbook(stack: Stack, staff: Pe
 
 
 def test_every_workbook_is_written_by_the_one_writer() -> None:
-    """openpyxl is written to in bot/services/sheets.py only: a new export cannot bypass it."""
+    """openpyxl is written to in bot/services/core/sheets.py only: a new export cannot bypass it."""
     writers = re.compile(r"\bWorkbook\(|WriteOnlyCell\(|\.append\(\s*\[|\.cell\(\s*\d|\.cell\(\s*row")
     offenders = [
         str(path.relative_to(ROOT))

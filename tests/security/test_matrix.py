@@ -23,11 +23,11 @@ import pytest
 
 from tortoise.expressions import Q
 
-from bot import texts
+from bot.services.core import texts
 from bot.cli import invite_admin
-from bot.handlers import ButtonCommand, button_commands
-from bot.services.access import load_actor
-from bot.services.phones import format_phone
+from bot.flows import ButtonCommand, button_commands
+from bot.services.core.access import load_actor
+from bot.services.core.phones import format_phone
 from bot.states import may_hold
 from storage.models import (
     Broadcast,

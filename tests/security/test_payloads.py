@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot import texts
+from bot.services.core import texts
 from tests.e2e.steps import create_chat
 from tests.harness import Person, Stack
 

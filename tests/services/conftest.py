@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.invitations import InvitationService
+from bot.services.staff.invitations import InvitationService
 from tests.fakes import FakeMessenger, RecordingSms
 from tests.services.world import NOON
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.access import Actor
-from bot.services.broadcasts import MAX_TEXT, BroadcastService
-from bot.services.errors import AccessDenied, DomainError, NotFound
+from bot.services.core.access import Actor
+from bot.services.broadcasts.service import MAX_TEXT, BroadcastService
+from bot.services.core.errors import AccessDenied, DomainError, NotFound
 from storage.models import (
     Broadcast,
     BroadcastDelivery,

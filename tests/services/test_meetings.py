@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.access import Actor
-from bot.services.errors import AccessDenied, DomainError, NotFound
-from bot.services.invitations import InvitationService
-from bot.services.meetings import FAILURES_BEFORE_TELLING, MeetingService
-from bot.services.ports import chat_peer
-from bot.services.tickets import TicketService
+from bot.services.core.access import Actor
+from bot.services.core.errors import AccessDenied, DomainError, NotFound
+from bot.services.staff.invitations import InvitationService
+from bot.services.tickets.meetings import FAILURES_BEFORE_TELLING, MeetingService
+from bot.services.core.ports import chat_peer
+from bot.services.tickets.service import TicketService
 from storage.models import Meeting, MeetingStatus, RepresentativeKind, Role, Ticket, TicketStatus
 from tests.fakes import COMMUNITY_ID, FakeMessenger, RecordingAnnouncer
 from tests.services.world import NOON, TIMEZONE, actor_of, grant, house, person, someone, town

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.errors import NotFound
-from bot.services.onboarding import OnboardingService, StaleStep
+from bot.services.core.errors import NotFound
+from bot.services.chats.onboarding import OnboardingService, StaleStep
 from storage.models import Chat, ChatStatus, Onboarding, OnboardingStep, Person, Role, RoleGrant
 from tests.fakes import COMMUNITY_ID, FakeMessenger
 from tests.services.world import actor_of, grant, house, person, town

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.access import Actor, load_actor
-from bot.services.chats import ChatService, Release
-from bot.services.errors import AccessDenied, DomainError, NotFound
-from bot.services.invitations import InvitationService, PersonStatus, Scope
-from bot.services.staff import InviteStatus, StaffDirectory, StaffService
+from bot.services.core.access import Actor, load_actor
+from bot.services.chats.model import Release
+from bot.services.chats.service import ChatService
+from bot.services.core.errors import AccessDenied, DomainError, NotFound
+from bot.services.staff.invitations import InvitationService, PersonStatus, Scope
+from bot.services.staff.service import InviteStatus, StaffDirectory, StaffService
 from storage.models import ChatKind, Invitation, Municipality, Role, RoleGrant
 from tests.fakes import COMMUNITY_ID, FakeMessenger, RecordingSms
 from tests.services.world import actor_of, house, person, someone, town

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.access import Actor
-from bot.services.errors import AccessDenied, DomainError, NotFound
-from bot.services.invitations import InvitationService
-from bot.services.tickets import MAX_ANSWER, MAX_QUESTION, TicketFilter, TicketService
+from bot.services.core.access import Actor
+from bot.services.core.errors import AccessDenied, DomainError, NotFound
+from bot.services.staff.invitations import InvitationService
+from bot.services.tickets.service import MAX_ANSWER, MAX_QUESTION, TicketFilter, TicketService
 from storage.models import Chat, Person, RepresentativeKind, Role, Ticket, TicketStatus
 from tests.services.world import TIMEZONE, actor_of, grant, house, person, someone, town
 

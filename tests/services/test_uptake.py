@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import MovableClock
-from bot.services.stats import StatsService
-from bot.services.uptake import Uptake, UptakeService
+from bot.services.stats.activity import StatsService
+from bot.services.stats.uptake import Uptake, UptakeService
 from storage.models import Chat, ChatMember, Role
 from tests.fakes import COMMUNITY_ID
 from tests.services.world import NOON, TIMEZONE, grant, house, person, town

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from bot.services.access import Actor, load_actor
-from bot.services.ports import chat_peer
-from bot.services.tenants import find_or_create_municipality
+from bot.services.core.access import Actor, load_actor
+from bot.services.core.ports import chat_peer
+from bot.services.core.tenants import find_or_create_municipality
 from storage.models import (
     Chat,
     ChatKind,

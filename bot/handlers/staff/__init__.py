@@ -1,0 +1,1 @@
+"""The staff flow: inviting staff by phone (`invite`) and the staff list (`members`)."""

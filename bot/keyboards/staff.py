@@ -1,0 +1,16 @@
+"""The staff list's buttons."""
+
+from __future__ import annotations
+
+from bot.keyboards.common import NEGATIVE, PRIMARY, SECONDARY, build, callback_button
+from bot.services.staff.invitations import PersonStatus
+from bot.services.staff.service import StaffMember
+
+
+def member_keyboard(member: StaffMember) -> str:
+    rows = []
+    if member.status is not PersonStatus.ACTIVE:
+        rows.append([(callback_button("Отправить повторно", "staff.resend", id=member.grant.id), PRIMARY)])
+    rows.append([(callback_button("Удалить", "staff.remove", id=member.grant.id), NEGATIVE)])
+    rows.append([(callback_button("‹ К списку", "staff.page", p=1), SECONDARY)])
+    return build(rows, inline=True)

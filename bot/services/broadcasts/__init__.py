@@ -1,0 +1,1 @@
+"""Broadcasts to house chats: recipients from the actor's roles, deliveries per chat."""

@@ -1,0 +1,1 @@
+"""Staff of a municipality and the invitations that grant every role."""

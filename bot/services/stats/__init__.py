@@ -1,0 +1,1 @@
+"""Chat activity, uptake of new chats and their charts."""

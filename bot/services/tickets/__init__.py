@@ -1,0 +1,1 @@
+"""Tickets: a chat admin asks an official representative; answers, deadlines and meetings."""

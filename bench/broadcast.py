@@ -42,6 +42,7 @@ from bench.common import (
     sandbox_stats,
     store_house_chats,
 )
+from bot.clock import MovableClock
 from bot.services.core.access import load_actor
 from bot.services.broadcasts.service import BroadcastService
 from bot.vk.gateway import VkGateway, bulk_priority

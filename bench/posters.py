@@ -26,6 +26,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.common import bench_staff, report
+from bot.services.chats.poster_book import PosterPrinter
 from bot.services.core.access import load_actor
 from bot.services.chats.poster_pdf import PosterContent, render_poster
 from bot.services.chats.posters import PosterService

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from bot.clock import MovableClock
 from bot.services.core.access import load_actor
 from bot.services.core.errors import AccessDenied
 from bot.services.staff.invitations import (

@@ -9,7 +9,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from bot.services.chats.poster_pdf import PosterContent, printable, render_poster
+from bot.services.chats.poster_book import PosterPrinter, PosterTooLarge, _render_within
+from bot.services.chats.poster_pdf import PosterContent, printable, qr_modules, render_poster, render_posters
 from bot.services.chats.posters import looks_like_code, new_code, normalise_code, show_code
 
 

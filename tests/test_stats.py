@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
+from bot.clock import MovableClock
 from bot.services.stats import activity as stats_module
 from bot.services.core.access import Actor, load_actor
 from bot.services.core.errors import AccessDenied

@@ -4,6 +4,7 @@ the actor may work with."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
@@ -32,7 +33,8 @@ class ChatBase:
         self._invitations = invitations
         self._clock = clock
         self._coordination_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._provisioning: set[int] = set()
+        self._provisioning: set[int] = set()  # chats this process is creating right now
+        self._holder = uuid.uuid4().hex  # this process's name on the leases of chats it creates
         self._provisioner = ChatProvisioner(messenger)
         # Called after a person was told of new roles (the composition root starts onboarding).
         self.on_told: Callable[[Person, list[RoleGrant], Delivery], Awaitable[None]] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from tortoise.expressions import Q
@@ -51,12 +51,12 @@ class ChatCreation(ChatBase):
             raise DomainError(f"Чат «{spec.title}» уже есть в списке чатов. Укажите другое название.")
         async with in_transaction():
             chat = await self.store(municipality, spec, actor.person)
-            # Held before the chat can be seen: the job resuming pending chats (here or in
-            # another process) leaves this one to this call.
-            lease = _provision_lease(chat.id)
-            await lease.hold(self._clock.now())
+            # Held before the chat can be seen: the job resuming pending chats (in another
+            # process, or in this one) leaves this chat to this call.
+            await self._provision_lease(chat.id).hold(self._clock.now())
+        self._provisioning.add(chat.id)
         report = CreationReport()
-        await self.provision_many([chat], report, held={chat.id: lease})
+        await self.provision_many([chat], report, claimed=True)
         if chat.status is not ChatStatus.ACTIVE:
             return chat, Delivery.NONE
         await self.announce([chat], report, sent_by=actor.person)
@@ -107,25 +107,29 @@ class ChatCreation(ChatBase):
         report: CreationReport,
         progress: Progress | None = None,
         *,
-        held: Mapping[int, DatabaseLease] | None = None,
+        claimed: bool = False,
     ) -> None:
         """Create stored chats in the messenger, many to a request; each step is skipped once
         done, so this can be repeated after a crash (`ChatProvisioner`: never a chat twice).
         A refusal marks the chat failed with the reason; a messenger outage leaves the rest
-        pending and raises. `held`: leases the caller took already, by chat id."""
-        # Another task of this process, or another process (a handler here, `resume_pending` of
-        # the scheduler's leader there), may be on some of them: VK does not de-duplicate
-        # createChat, so each chat is created by one holder of its lease at a time.
+        pending and raises. `claimed`: the caller has marked them as being provisioned."""
+        # Another task of this process (`_provisioning`), or another process (a handler here,
+        # `resume_pending` of the scheduler's leader there) may be on some of them: VK does not
+        # de-duplicate createChat, so each chat is created by one holder of its lease at a
+        # time. The lease is this process's: after a failure here (the database away while it
+        # was given back) this process takes it again at once.
         leases: list[DatabaseLease] = []
         mine: list[Chat] = []
         for chat in chats:
-            if chat.id in self._provisioning:
+            if chat.id in self._provisioning and not claimed:
                 continue
-            lease = (held or {}).get(chat.id) or _provision_lease(chat.id)
+            lease = self._provision_lease(chat.id)
             if await lease.hold(self._clock.now()):
                 leases.append(lease)
                 mine.append(chat)
         self._provisioning.update(c.id for c in mine)
+        if claimed:  # those whose lease is not ours any more are not ours to finish
+            self._provisioning.difference_update(c.id for c in chats if c not in mine)
         try:
             await self._refresh_progress(mine)
             done, unavailable = await self._provisioner.create(mine, progress)
@@ -166,6 +170,9 @@ class ChatCreation(ChatBase):
         chat.status_reason = None  # type: ignore[assignment]  # tortoise types null=True fields as non-null
         await chat.save(update_fields=["invite_link", "status", "status_reason"])
         report.created.append(chat)
+
+    def _provision_lease(self, chat_id: int) -> DatabaseLease:
+        return DatabaseLease(f"chat-provision:{chat_id}", PROVISION_LEASE, holder=self._holder)
 
     async def _set_photo(self, chat: Chat) -> None:
         assert chat.vk_chat_id is not None and chat.photo is not None
@@ -264,6 +271,3 @@ def assignment_sms(grants: Sequence[RoleGrant], link: str) -> str:
         f"Откройте ссылку и напишите боту: {link}"
     )
 
-
-def _provision_lease(chat_id: int) -> DatabaseLease:
-    return DatabaseLease(f"chat-provision:{chat_id}", PROVISION_LEASE)

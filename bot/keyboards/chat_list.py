@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, callback_button, text_button
+from bot.runtime.buttons import ChatStats
 
 
 def list_mode_keyboard() -> str:
@@ -45,5 +46,5 @@ def chat_card_keyboard(chat_id: int, *, active: bool) -> str:
         )
     rows.append([(callback_button("Сменить администратора", "chat.admin", id=chat_id), SECONDARY)])
     rows.append([(callback_button("Назначить представителя", "rep.assign", id=chat_id), SECONDARY)])
-    rows.append([(callback_button("Статистика", "chat.stats", id=chat_id), SECONDARY)])
+    rows.append([(callback_button("Статистика", ChatStats(id=chat_id)), SECONDARY)])
     return build(rows, inline=True)

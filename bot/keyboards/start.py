@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, text_button
+from bot.runtime.buttons import Stats
 from bot.services.core import access
 from bot.services.core.access import Actor, municipalities_of
 from storage.models import Role
@@ -23,7 +24,7 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
         rows.append(
             [
                 (text_button("Список чатов", "chats.list"), PRIMARY),
-                (text_button("Статистика", "stats"), SECONDARY),
+                (text_button("Статистика", Stats()), SECONDARY),
             ]
         )
     if roles & MANAGER_ROLES:

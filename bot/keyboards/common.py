@@ -61,7 +61,7 @@ def cancel_keyboard() -> str:
     return build([[CANCEL]])
 
 
-def confirm_keyboard(confirm_caption: str, confirm_cmd: str, **args: Any) -> str:
+def confirm_keyboard(confirm_caption: str, confirm_cmd: Button | str, **args: Any) -> str:
     return build(
         [
             [(text_button(confirm_caption, confirm_cmd, **args), POSITIVE)],

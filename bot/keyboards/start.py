@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, text_button
-from bot.runtime.buttons import Stats
+from bot.runtime.buttons import OnboardingMenu, StaffInviteStart, StaffList, Stats
 from bot.services.core import access
 from bot.services.core.access import Actor, municipalities_of
 from storage.models import Role
@@ -30,15 +30,15 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
     if roles & MANAGER_ROLES:
         rows.append(
             [
-                (text_button("Сотрудники", "staff.list"), SECONDARY),
-                (text_button("Пригласить сотрудников", "staff.invite"), SECONDARY),
+                (text_button("Сотрудники", StaffList()), SECONDARY),
+                (text_button("Пригласить сотрудников", StaffInviteStart()), SECONDARY),
             ]
         )
     if Role.CHAT_ADMIN in roles:
         rows.append(
             [
                 (text_button("Пригласить представителя", "ticket.new"), PRIMARY),
-                (text_button("Инструкция", "onboarding"), SECONDARY),
+                (text_button("Инструкция", OnboardingMenu()), SECONDARY),
             ]
         )
     row = []

@@ -41,10 +41,12 @@ class Button:
 
     def __init_subclass__(cls, *, cmd: str, callback: bool, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cmd in BUTTONS:
-            raise TypeError(f"button command {cmd!r} is declared twice")
         cls.cmd = cmd
         cls.callback = callback
+        if not cmd:  # a base of several commands' classes, never packed itself
+            return
+        if cmd in BUTTONS:
+            raise TypeError(f"button command {cmd!r} is declared twice")
         BUTTONS[cmd] = cls
 
     def pack(self) -> str:
@@ -143,5 +145,96 @@ class StatsExport(Button, cmd="stats.export", callback=True):
 @dataclasses.dataclass(frozen=True)
 class ChatStats(Button, cmd="chat.stats", callback=True):
     """A chat's summary with its chart, from the chat's card (`id`: the chat)."""
+
+    id: int
+
+
+# -- onboarding -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class OnboardingMenu(Button, cmd="onboarding", callback=False):
+    """«Инструкция» in the menu: a chat admin's onboarding."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OnboardingOpen(Button, cmd="onb.open", callback=True):
+    """One of the chat admin's onboardings (`o`), when they have several chats."""
+
+    o: int
+
+
+@dataclasses.dataclass(frozen=True)
+class OnboardingStepButton(Button, cmd="", callback=True):
+    """A button of an onboarding's (`o`) current step; the step (`s`) makes old ones harmless."""
+
+    o: int
+    s: int
+
+
+@dataclasses.dataclass(frozen=True)
+class OnboardingNext(OnboardingStepButton, cmd="onb.next", callback=True):
+    """«Готово» / «Понятно»: on to the next step."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OnboardingCheck(OnboardingStepButton, cmd="onb.check", callback=True):
+    """«Проверить»: the bot checks that the step is done."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OnboardingLink(OnboardingStepButton, cmd="onb.link", callback=True):
+    """«Сменить ссылку»: a new invite link for the chat."""
+
+
+# -- staff ----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffList(Button, cmd="staff.list", callback=False):
+    """«Сотрудники» in the menu."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffInviteStart(Button, cmd="staff.invite", callback=False):
+    """«Пригласить сотрудников» in the menu."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffInviteMunicipality(Button, cmd="staff.invite.municipality", callback=False):
+    """The municipality (`id`) to invite staff to, when the admin has several."""
+
+    id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffInviteSend(Button, cmd="staff.invite.send", callback=False):
+    """«Отправить приглашения»: the confirmation."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffPage(Button, cmd="staff.page", callback=True):
+    """A page (`p`) of the staff list."""
+
+    p: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffCard(Button, cmd="staff.card", callback=True):
+    """A staff member's card (`id`: their role grant)."""
+
+    id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffResend(Button, cmd="staff.resend", callback=True):
+    """Send a staff member's (`id`: the grant) invitation again."""
+
+    id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffRemove(Button, cmd="staff.remove", callback=True):
+    """Remove a staff member (`id`: the grant)."""
 
     id: int

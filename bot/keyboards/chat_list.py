@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, callback_button, text_button
-from bot.runtime.buttons import ChatStats
+from bot.runtime.buttons import ChatImportStart, ChatStats
 
 
 def list_mode_keyboard() -> str:
@@ -27,7 +27,7 @@ def no_chats_keyboard() -> str:
         [
             [
                 (text_button("Создать чат", "chat.create"), PRIMARY),
-                (text_button("Чаты из файла", "chat.import"), PRIMARY),
+                (text_button("Чаты из файла", ChatImportStart()), PRIMARY),
             ],
             [(text_button("Меню", "menu"), SECONDARY)],
         ]

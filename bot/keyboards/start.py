@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, text_button
-from bot.runtime.buttons import OnboardingMenu, StaffInviteStart, StaffList, Stats
+from bot.runtime.buttons import (
+    ChatImportStart,
+    MunicipalityChoose,
+    OnboardingMenu,
+    PosterCheckStart,
+    StaffInviteStart,
+    StaffList,
+    Stats,
+)
 from bot.services.core import access
 from bot.services.core.access import Actor, municipalities_of
 from storage.models import Role
@@ -18,7 +26,7 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
         rows.append(
             [
                 (text_button("Создать чат", "chat.create"), PRIMARY),
-                (text_button("Чаты из файла", "chat.import"), PRIMARY),
+                (text_button("Чаты из файла", ChatImportStart()), PRIMARY),
             ]
         )
         rows.append(
@@ -49,7 +57,7 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
     if row:
         rows.append(row)
     if several_municipalities:
-        rows.append([(text_button("Сменить муниципалитет", "municipality.choose"), SECONDARY)])
+        rows.append([(text_button("Сменить муниципалитет", MunicipalityChoose()), SECONDARY)])
     rows.append(
         [
             (text_button("Мои роли", "roles"), SECONDARY),
@@ -62,7 +70,7 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
 def guest_menu() -> str:
     return build(
         [
-            [(text_button("Проверить объявление", "poster.check"), PRIMARY)],
+            [(text_button("Проверить объявление", PosterCheckStart()), PRIMARY)],
             [(text_button("Помощь", "help"), SECONDARY)],
         ]
     )

@@ -238,3 +238,39 @@ class StaffRemove(Button, cmd="staff.remove", callback=True):
     """Remove a staff member (`id`: the grant)."""
 
     id: int
+
+
+# -- municipality ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MunicipalityChoose(Button, cmd="municipality.choose", callback=False):
+    """«Сменить муниципалитет» in the menu."""
+
+
+@dataclasses.dataclass(frozen=True)
+class MunicipalitySet(Button, cmd="municipality.set", callback=False):
+    """The municipality (`id`) to work in."""
+
+    id: int
+
+
+# -- chat_import ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatImportStart(Button, cmd="chat.import", callback=False):
+    """«Чаты из файла»: chats from a spreadsheet."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatImportConfirm(Button, cmd="import.confirm", callback=False):
+    """«Создать N чатов»: the import's confirmation."""
+
+
+# -- posters --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PosterCheckStart(Button, cmd="poster.check", callback=False):
+    """«Проверить объявление»: a poster's code to check."""

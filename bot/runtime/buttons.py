@@ -274,3 +274,36 @@ class ChatImportConfirm(Button, cmd="import.confirm", callback=False):
 @dataclasses.dataclass(frozen=True)
 class PosterCheckStart(Button, cmd="poster.check", callback=False):
     """«Проверить объявление»: a poster's code to check."""
+
+
+# -- invitations ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class InviteAccept(Button, cmd="invite.accept", callback=True):
+    """The invited person accepts the invitation (`id`)."""
+
+    id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class InviteDecline(Button, cmd="invite.decline", callback=True):
+    """The invited person declines the invitation (`id`)."""
+
+    id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class InviteConfirm(Button, cmd="invite.confirm", callback=True):
+    """The inviter confirms that the VK account `u` opened the staff invitation `id`."""
+
+    id: int
+    u: int
+
+
+@dataclasses.dataclass(frozen=True)
+class InviteReject(Button, cmd="invite.reject", callback=True):
+    """The inviter says the VK account `u` is not who the staff invitation `id` was for."""
+
+    id: int
+    u: int

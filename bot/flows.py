@@ -36,6 +36,7 @@ from bot.handlers.staff import invite as staff_invite
 from bot.handlers.staff import members as staff_members
 from bot.handlers.tickets import answers as ticket_answers
 from bot.handlers.tickets import opening as ticket_opening
+from bot.runtime.buttons import Pressed
 from bot.runtime.errors import guarded
 from bot.runtime.rules import CallbackCommand, Command
 from bot.services.core.ports import CHAT_PEER_OFFSET
@@ -122,11 +123,15 @@ def button_commands() -> list[ButtonCommand]:
             for rule in rules:
                 if isinstance(rule, Command):
                     found.update((ButtonCommand(n, False, states), None) for n in sorted(rule.names))
+                if isinstance(rule, Pressed) and not rule.callback:
+                    found.update((ButtonCommand(n, False, states), None) for n in sorted(rule.buttons))
         for basements in source.raw_event_view.handlers.values():
             for basement in basements:
                 for rule in getattr(basement.handler, "rules", ()):
                     if isinstance(rule, CallbackCommand):
                         found.update((ButtonCommand(n, True), None) for n in sorted(rule.names))
+                    if isinstance(rule, Pressed) and rule.callback:
+                        found.update((ButtonCommand(n, True), None) for n in sorted(rule.buttons))
     return list(found)
 
 

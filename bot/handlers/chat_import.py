@@ -9,8 +9,8 @@ from bot.handlers.start import menu_keyboard
 from bot.keyboards.chat_import import import_confirm_keyboard
 from bot.keyboards.common import cancel_keyboard
 from bot.runtime.attachments import document
+from bot.runtime.buttons import ChatImportConfirm, ChatImportStart, Pressed
 from bot.runtime.context import Turn
-from bot.runtime.rules import Command
 from bot.services.core.access import working_municipality
 from bot.services.importing import MAX_FILE_BYTES, ImportPlan, template_xlsx
 from bot.services.importing.runs import problems_report
@@ -31,7 +31,7 @@ ASK_FILE = (
 )
 
 
-@labeler.private_message(Command("chat.import", texts=("чаты из файла", "загрузить чаты")))
+@labeler.private_message(Pressed(ChatImportStart, texts=("чаты из файла", "загрузить чаты")))
 async def begin(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
     template = await turn.upload("doc", TEMPLATE_NAME, template_xlsx()
@@ -95,7 +95,7 @@ def preview_text(filename: str, plan: ImportPlan) -> str:
     return "\n".join(lines)
 
 
-@labeler.private_message(StateRule(ChatImport.CONFIRM), Command("import.confirm"))
+@labeler.private_message(StateRule(ChatImport.CONFIRM), Pressed(ChatImportConfirm))
 async def confirm(message: Message, turn: Turn) -> None:
     started = await turn.services.imports.start(turn.actor, int(turn.data["batch_id"]))
     await turn.clear_state()

@@ -9,9 +9,14 @@ from vkbottle.dispatch.rules.base import StateRule
 
 from bot.keyboards.common import cancel_keyboard
 from bot.keyboards.invitations import offer_keyboard
+from bot.runtime.buttons import (
+    InviteAccept,
+    InviteConfirm,
+    InviteDecline,
+    InviteReject,
+    Pressed,
+)
 from bot.runtime.context import CallbackTurn, Turn
-from bot.runtime.payload import int_arg
-from bot.runtime.rules import CallbackCommand
 from bot.services.core.access import load_actor
 from bot.services.core.errors import DomainError
 from bot.services.staff.invitations import (
@@ -70,20 +75,20 @@ def _masked(phone: str) -> str:
 
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.accept"))
-async def accept(event: dict, turn: CallbackTurn) -> None:
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(InviteAccept))
+async def accept(event: dict, turn: CallbackTurn, button: InviteAccept) -> None:
     opened = await turn.services.invitations.accept(
-        vk_id=turn.actor.vk_id, invitation_id=int_arg(turn.payload, "id"), name=await turn.sender_name()
+        vk_id=turn.actor.vk_id, invitation_id=button.id, name=await turn.sender_name()
     )
     await turn.snackbar("Приглашение принято")
     await turn.edit(f"Вы приняли приглашение:\n{offered_roles(opened.grants)}")
     await show_opened(turn, opened)
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.decline"))
-async def decline(event: dict, turn: CallbackTurn) -> None:
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(InviteDecline))
+async def decline(event: dict, turn: CallbackTurn, button: InviteDecline) -> None:
     opened = await turn.services.invitations.decline(
-        vk_id=turn.actor.vk_id, invitation_id=int_arg(turn.payload, "id")
+        vk_id=turn.actor.vk_id, invitation_id=button.id
     )
     await turn.snackbar("Приглашение отклонено")
     await turn.edit(
@@ -93,22 +98,18 @@ async def decline(event: dict, turn: CallbackTurn) -> None:
     await turn.services.notices.invitations.tell_inviter(opened, "отклонил приглашение")
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.confirm"))
-async def confirm(event: dict, turn: CallbackTurn) -> None:
-    opened = await turn.services.invitations.confirm(
-        turn.actor, int_arg(turn.payload, "id"), int_arg(turn.payload, "u")
-    )
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(InviteConfirm))
+async def confirm(event: dict, turn: CallbackTurn, button: InviteConfirm) -> None:
+    opened = await turn.services.invitations.confirm(turn.actor, button.id, button.u)
     assert opened.binding is not None and opened.invitation.opened_by_vk_id is not None
     await turn.snackbar("Подтверждено")
     await turn.edit(f"{opener_text(opened.invitation)} подключён:\n{offered_roles(opened.grants)}")
     await turn.services.notices.invitations.welcome(opened.invitation.opened_by_vk_id, opened.binding)
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("invite.reject"))
-async def reject(event: dict, turn: CallbackTurn) -> None:
-    opened = await turn.services.invitations.reject(
-        turn.actor, int_arg(turn.payload, "id"), int_arg(turn.payload, "u")
-    )
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(InviteReject))
+async def reject(event: dict, turn: CallbackTurn, button: InviteReject) -> None:
+    opened = await turn.services.invitations.reject(turn.actor, button.id, button.u)
     await turn.snackbar("Приглашение отменено")
     await turn.edit(
         f"Приглашение отменено: {opener_text(opened.invitation)} не получит доступ, ссылка больше "

@@ -11,9 +11,15 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 
 from bot.keyboards.common import PRIMARY, build, callback_button
+from bot.runtime.buttons import (
+    OnboardingCheck,
+    OnboardingLink,
+    OnboardingMenu,
+    OnboardingNext,
+    OnboardingOpen,
+    Pressed,
+)
 from bot.runtime.context import CallbackTurn, Turn
-from bot.runtime.payload import int_arg
-from bot.runtime.rules import CallbackCommand, Command
 from bot.services.chats.onboarding import ChatCheck, step_label
 from bot.services.core.errors import DomainError
 from storage.models import Chat, Onboarding, OnboardingStep, Role
@@ -21,7 +27,7 @@ from storage.models import Chat, Onboarding, OnboardingStep, Role
 labeler = BotLabeler()
 
 
-@labeler.private_message(Command("onboarding", texts=("инструкция",)))
+@labeler.private_message(Pressed(OnboardingMenu, texts=("инструкция",)))
 async def instruction(message: Message, turn: Turn) -> None:
     person = turn.actor.person
     if person is None or not turn.actor.has(Role.CHAT_ADMIN):
@@ -35,19 +41,15 @@ async def instruction(message: Message, turn: Turn) -> None:
         await turn.services.notices.onboarding.send_step(turn.peer_id, onboardings[0])
         return
     rows = [
-        [(callback_button(f"{o.chat.title} — {step_label(o.step)}", "onb.open", o=o.id), PRIMARY)]
+        [(callback_button(f"{o.chat.title} — {step_label(o.step)}", OnboardingOpen(o=o.id)), PRIMARY)]
         for o in onboardings[:8]
     ]
     await turn.answer("Инструкция по какому чату?", keyboard=build(rows, inline=True))
 
 
-def _ids(turn: CallbackTurn) -> tuple[int, int]:
-    return int_arg(turn.payload, "o"), int_arg(turn.payload, "s")
-
-
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("onb.open"))
-async def open_chat(event: dict, turn: CallbackTurn) -> None:
-    onboarding = await turn.services.onboarding.mine(turn.actor, _ids(turn)[0])
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(OnboardingOpen))
+async def open_chat(event: dict, turn: CallbackTurn, button: OnboardingOpen) -> None:
+    onboarding = await turn.services.onboarding.mine(turn.actor, button.o)
     await turn.snackbar()
     await turn.services.notices.onboarding.send_step(turn.peer_id, onboarding)
 
@@ -62,9 +64,9 @@ async def _after_step(turn: CallbackTurn, onboarding: Onboarding) -> None:
         await turn.services.notices.onboarding.send_step(turn.peer_id, following, "Переходим к следующему вашему чату.")
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("onb.next"))
-async def next_step(event: dict, turn: CallbackTurn) -> None:
-    onboarding_id, step = _ids(turn)
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(OnboardingNext))
+async def next_step(event: dict, turn: CallbackTurn, button: OnboardingNext) -> None:
+    onboarding_id, step = button.o, button.s
     onboarding = await turn.services.onboarding.mine(turn.actor, onboarding_id)
     onboarding = await turn.services.onboarding.advance(onboarding, step)
     await turn.snackbar("Отлично!")
@@ -87,9 +89,9 @@ def check_text(chat: Chat, check: ChatCheck) -> str:
     return f"Вы ещё не вступили в чат «{chat.title}». Откройте ссылку: {chat.invite_link}"
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("onb.check"))
-async def check(event: dict, turn: CallbackTurn) -> None:
-    onboarding_id, step = _ids(turn)
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(OnboardingCheck))
+async def check(event: dict, turn: CallbackTurn, button: OnboardingCheck) -> None:
+    onboarding_id, step = button.o, button.s
     onboarding = await turn.services.onboarding.mine(turn.actor, onboarding_id)
     if onboarding.step != step:
         await turn.snackbar("Этот шаг уже пройден.")
@@ -108,9 +110,9 @@ async def check(event: dict, turn: CallbackTurn) -> None:
     await _after_step(turn, onboarding)
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("onb.link"))
-async def reset_link(event: dict, turn: CallbackTurn) -> None:
-    onboarding_id, step = _ids(turn)
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(OnboardingLink))
+async def reset_link(event: dict, turn: CallbackTurn, button: OnboardingLink) -> None:
+    onboarding_id, step = button.o, button.s
     onboarding = await turn.services.onboarding.mine(turn.actor, onboarding_id)
     if onboarding.step != step:
         await turn.snackbar("Этот шаг уже пройден.")

@@ -12,8 +12,8 @@ from vkbottle.tools.mini_types.bot import MessageMin
 
 from bot.handlers.start import menu_keyboard
 from bot.keyboards.common import cancel_keyboard
+from bot.runtime.buttons import PosterCheckStart, Pressed
 from bot.runtime.context import Turn
-from bot.runtime.rules import Command
 from bot.services.chats.posters import Verdict, Verification, looks_like_code
 from bot.states.posters import PosterCheck
 
@@ -45,7 +45,7 @@ def verdict_text(found: Verification | None) -> str:
     return f"Объявление выпускали для чата {place}, но этот чат больше не действует."
 
 
-@labeler.private_message(Command("poster.check", texts=("проверить объявление",)))
+@labeler.private_message(Pressed(PosterCheckStart, texts=("проверить объявление",)))
 async def ask_code(message: Message, turn: Turn) -> None:
     await turn.set_state(PosterCheck.CODE)
     await turn.answer(

@@ -11,9 +11,8 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot.keyboards.stats import stats_keyboard
 from bot.notices.stats import chat_text, municipality_lines, period_text
+from bot.runtime.buttons import ChatStats, Pressed, Stats, StatsExport
 from bot.runtime.context import CallbackTurn, Turn
-from bot.runtime.payload import int_arg
-from bot.runtime.rules import CallbackCommand, Command
 from bot.services.core.access import working_municipality
 from bot.services.stats.chart import render_chart
 
@@ -23,7 +22,7 @@ XLSX_DAYS = 30
 CHART_DAYS = 30
 
 
-@labeler.private_message(Command("stats", texts=("статистика",)))
+@labeler.private_message(Pressed(Stats, texts=("статистика",)))
 async def municipality_stats(message: Message, turn: Turn) -> None:
     municipality = await working_municipality(turn.actor)
     summary = await turn.services.stats.municipality_summary(turn.actor, municipality.id)
@@ -35,10 +34,10 @@ async def municipality_stats(message: Message, turn: Turn) -> None:
     await turn.answer(text, keyboard=stats_keyboard(municipality.id))
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("stats.export"))
-async def export(event: dict, turn: CallbackTurn) -> None:
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(StatsExport))
+async def export(event: dict, turn: CallbackTurn, button: StatsExport) -> None:
     content = await turn.services.stats.municipality_xlsx(
-        turn.actor, int_arg(turn.payload, "id"), days=XLSX_DAYS
+        turn.actor, button.id, days=XLSX_DAYS
     )
     await turn.snackbar()
     await turn.answer_document(f"Статистика по каждому чату за {XLSX_DAYS} дней, последняя строка — итог.",
@@ -47,9 +46,9 @@ async def export(event: dict, turn: CallbackTurn) -> None:
     )
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("chat.stats"))
-async def chat_stats(event: dict, turn: CallbackTurn) -> None:
-    summary = await turn.services.stats.chat_summary(turn.actor, int_arg(turn.payload, "id"))
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(ChatStats))
+async def chat_stats(event: dict, turn: CallbackTurn, button: ChatStats) -> None:
+    summary = await turn.services.stats.chat_summary(turn.actor, button.id)
     await turn.snackbar()
     (figures,) = summary.chats
     series = await turn.services.stats.series(figures.chat, days=CHART_DAYS)

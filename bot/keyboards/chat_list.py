@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, callback_button, text_button
+from bot.runtime.buttons import ChatImportStart, ChatStats
 
 
 def list_mode_keyboard() -> str:
@@ -26,7 +27,7 @@ def no_chats_keyboard() -> str:
         [
             [
                 (text_button("Создать чат", "chat.create"), PRIMARY),
-                (text_button("Чаты из файла", "chat.import"), PRIMARY),
+                (text_button("Чаты из файла", ChatImportStart()), PRIMARY),
             ],
             [(text_button("Меню", "menu"), SECONDARY)],
         ]
@@ -45,5 +46,5 @@ def chat_card_keyboard(chat_id: int, *, active: bool) -> str:
         )
     rows.append([(callback_button("Сменить администратора", "chat.admin", id=chat_id), SECONDARY)])
     rows.append([(callback_button("Назначить представителя", "rep.assign", id=chat_id), SECONDARY)])
-    rows.append([(callback_button("Статистика", "chat.stats", id=chat_id), SECONDARY)])
+    rows.append([(callback_button("Статистика", ChatStats(id=chat_id)), SECONDARY)])
     return build(rows, inline=True)

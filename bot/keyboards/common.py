@@ -7,6 +7,7 @@ from typing import Any
 
 from vkbottle import Callback, Keyboard, KeyboardButtonColor, Text
 
+from bot.runtime.buttons import Button
 from bot.runtime.payload import make_payload
 
 MAX_LABEL = 40  # VK's limit for a button label
@@ -21,12 +22,20 @@ def label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-def text_button(caption: str, cmd: str, **args: Any) -> Text:
-    return Text(label(caption), payload=make_payload(cmd, **args))
+def _payload(button: Button | str, args: dict[str, Any]) -> str:
+    if isinstance(button, Button):
+        if args:
+            raise TypeError("a typed button carries its own arguments")
+        return button.pack()
+    return make_payload(button, **args)  # a command not yet typed (bot/runtime/buttons.py)
 
 
-def callback_button(caption: str, cmd: str, **args: Any) -> Callback:
-    return Callback(label(caption), payload=make_payload(cmd, **args))
+def text_button(caption: str, button: Button | str, **args: Any) -> Text:
+    return Text(label(caption), payload=_payload(button, args))
+
+
+def callback_button(caption: str, button: Button | str, **args: Any) -> Callback:
+    return Callback(label(caption), payload=_payload(button, args))
 
 
 CANCEL = (text_button("Отмена", "cancel"), NEGATIVE)  # the button every dialog step has
@@ -52,7 +61,7 @@ def cancel_keyboard() -> str:
     return build([[CANCEL]])
 
 
-def confirm_keyboard(confirm_caption: str, confirm_cmd: str, **args: Any) -> str:
+def confirm_keyboard(confirm_caption: str, confirm_cmd: Button | str, **args: Any) -> str:
     return build(
         [
             [(text_button(confirm_caption, confirm_cmd, **args), POSITIVE)],

@@ -4,13 +4,14 @@ account that opened a staff invitation."""
 from __future__ import annotations
 
 from bot.keyboards.common import NEGATIVE, POSITIVE, build, callback_button
+from bot.runtime.buttons import InviteAccept, InviteConfirm, InviteDecline, InviteReject
 
 
 def offer_keyboard(invitation_id: int) -> str:
     return build(
         [[
-            (callback_button("Принять", "invite.accept", id=invitation_id), POSITIVE),
-            (callback_button("Отклонить", "invite.decline", id=invitation_id), NEGATIVE),
+            (callback_button("Принять", InviteAccept(id=invitation_id)), POSITIVE),
+            (callback_button("Отклонить", InviteDecline(id=invitation_id)), NEGATIVE),
         ]],
         inline=True,
     )
@@ -20,8 +21,8 @@ def confirm_opener_keyboard(invitation_id: int, vk_id: int) -> str:
     """«Да» / «Нет» for the account `vk_id` (a later opener gets a question of their own)."""
     return build(
         [[
-            (callback_button("Да", "invite.confirm", id=invitation_id, u=vk_id), POSITIVE),
-            (callback_button("Нет", "invite.reject", id=invitation_id, u=vk_id), NEGATIVE),
+            (callback_button("Да", InviteConfirm(id=invitation_id, u=vk_id)), POSITIVE),
+            (callback_button("Нет", InviteReject(id=invitation_id, u=vk_id)), NEGATIVE),
         ]],
         inline=True,
     )

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from bot.keyboards.common import PRIMARY, SECONDARY, build, text_button
+from bot.runtime.buttons import (
+    ChatImportStart,
+    MunicipalityChoose,
+    OnboardingMenu,
+    PosterCheckStart,
+    StaffInviteStart,
+    StaffList,
+    Stats,
+)
 from bot.services.core import access
 from bot.services.core.access import Actor, municipalities_of
 from storage.models import Role
@@ -17,27 +26,27 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
         rows.append(
             [
                 (text_button("Создать чат", "chat.create"), PRIMARY),
-                (text_button("Чаты из файла", "chat.import"), PRIMARY),
+                (text_button("Чаты из файла", ChatImportStart()), PRIMARY),
             ]
         )
         rows.append(
             [
                 (text_button("Список чатов", "chats.list"), PRIMARY),
-                (text_button("Статистика", "stats"), SECONDARY),
+                (text_button("Статистика", Stats()), SECONDARY),
             ]
         )
     if roles & MANAGER_ROLES:
         rows.append(
             [
-                (text_button("Сотрудники", "staff.list"), SECONDARY),
-                (text_button("Пригласить сотрудников", "staff.invite"), SECONDARY),
+                (text_button("Сотрудники", StaffList()), SECONDARY),
+                (text_button("Пригласить сотрудников", StaffInviteStart()), SECONDARY),
             ]
         )
     if Role.CHAT_ADMIN in roles:
         rows.append(
             [
                 (text_button("Пригласить представителя", "ticket.new"), PRIMARY),
-                (text_button("Инструкция", "onboarding"), SECONDARY),
+                (text_button("Инструкция", OnboardingMenu()), SECONDARY),
             ]
         )
     row = []
@@ -48,7 +57,7 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
     if row:
         rows.append(row)
     if several_municipalities:
-        rows.append([(text_button("Сменить муниципалитет", "municipality.choose"), SECONDARY)])
+        rows.append([(text_button("Сменить муниципалитет", MunicipalityChoose()), SECONDARY)])
     rows.append(
         [
             (text_button("Мои роли", "roles"), SECONDARY),
@@ -61,7 +70,7 @@ def main_menu(roles: frozenset[Role], *, several_municipalities: bool = False) -
 def guest_menu() -> str:
     return build(
         [
-            [(text_button("Проверить объявление", "poster.check"), PRIMARY)],
+            [(text_button("Проверить объявление", PosterCheckStart()), PRIMARY)],
             [(text_button("Помощь", "help"), SECONDARY)],
         ]
     )

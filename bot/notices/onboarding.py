@@ -8,6 +8,7 @@ import logging
 
 from bot.keyboards.onboarding import step_keyboard
 from bot.notices.base import Notice
+from bot.runtime.buttons import OnboardingCheck, OnboardingLink, OnboardingNext
 from bot.services.chats.model import REPRESENTATIVE_TITLES
 from bot.services.chats.onboarding import STEP_COUNT
 from bot.services.chats.posters import show_code
@@ -61,7 +62,7 @@ class OnboardingNotices(Notice):
                 peer_id,
                 head + f"Вступите в чат по ссылке: {chat.invite_link}\n"
                 "Я замечу, когда вы вступите, и покажу следующий шаг. Уже вступили — нажмите «Проверить».",
-                keyboard=step_keyboard(onboarding, ("Проверить", "onb.check")),
+                keyboard=step_keyboard(onboarding, ("Проверить", OnboardingCheck)),
             )
         elif step is OnboardingStep.ANNOUNCE:
             await self._messenger.send(
@@ -70,7 +71,7 @@ class OnboardingNotices(Notice):
                 "уже есть (или скопируйте его текст). Когда отправите — нажмите «Готово».",
             )
             await self._messenger.send(
-                peer_id, announcement(chat), keyboard=step_keyboard(onboarding, ("Готово", "onb.next"))
+                peer_id, announcement(chat), keyboard=step_keyboard(onboarding, ("Готово", OnboardingNext))
             )
         elif step is OnboardingStep.POSTER:
             poster, pdf = await self.services.posters.pdf(chat)
@@ -82,7 +83,7 @@ class OnboardingNotices(Notice):
                 "посторонние, нажмите «Сменить ссылку»: старая перестанет работать.",
                 f"Объявление — {chat.title}.pdf",
                 pdf,
-                keyboard=step_keyboard(onboarding, ("Готово", "onb.next"), ("Сменить ссылку", "onb.link")),
+                keyboard=step_keyboard(onboarding, ("Готово", OnboardingNext), ("Сменить ссылку", OnboardingLink)),
             )
         elif step is OnboardingStep.REPRESENTATIVES:
             await self._messenger.send(
@@ -93,7 +94,7 @@ class OnboardingNotices(Notice):
                 "«Пригласить представителя» в меню бота, выберите чат и опишите вопрос. "
                 "Представитель ответит в чате или назначит онлайн-встречу.\n"
                 + await _representatives(chat),
-                keyboard=step_keyboard(onboarding, ("Понятно", "onb.next")),
+                keyboard=step_keyboard(onboarding, ("Понятно", OnboardingNext)),
             )
 
     async def push_current(self, person: Person, lead: str = "") -> bool:

@@ -9,7 +9,9 @@ from typing import Any
 
 from vkbottle import ErrorHandler
 
+from bot.runtime.buttons import StalePress
 from bot.runtime.context import CallbackTurn, Turn
+from bot.runtime.payload import StaleButton
 from bot.services.core import texts
 from bot.services.core.errors import DomainError
 from bot.vk.errors import VkError, VkUnavailable
@@ -58,6 +60,8 @@ def guarded(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[A
     @functools.wraps(handler)  # vkbottle reads the wrapped signature to pick arguments
     async def run(event: Any, **kwargs: Any) -> Any:
         try:
+            if isinstance(kwargs.get("button"), StalePress):
+                raise StaleButton()  # a known command with arguments no button carries
             return await handler(event, **kwargs)
         except Exception as exc:  # noqa: BLE001  # any failure: answered and logged here
             await report_failure(exc, event, turn=kwargs.get("turn"))

@@ -1,5 +1,5 @@
 """The permission matrix: role × action × tenant. Every button command the handlers answer
-(read from their rules: `bot.handlers.button_commands`, so a new command is in here at once) is
+(read from their rules: `bot.flows.button_commands`, so a new command is in here at once) is
 forged by each role of one municipality with the ids of another municipality's chat, staff,
 ticket, meeting, broadcast, onboarding and invitations — a dialog's buttons inside the dialog's
 step (for the roles that may be in it). Nothing of the other municipality may
@@ -13,6 +13,7 @@ argument set to 1 (then 2) aims at all of its objects at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from collections.abc import AsyncIterator
@@ -26,6 +27,8 @@ from tortoise.expressions import Q
 from bot.services.core import texts
 from bot.cli import invite_admin
 from bot.flows import ButtonCommand, button_commands
+from bot.runtime.buttons import BUTTONS, Button
+from bot.runtime.payload import MAX_ID, MAX_PAYLOAD_LENGTH
 from bot.services.core.access import load_actor
 from bot.services.core.phones import format_phone
 from bot.states import may_hold
@@ -288,3 +291,21 @@ def test_every_command_a_keyboard_sends_is_answered_by_a_handler() -> None:
         drawn |= set(re.findall(r'make_payload\(\s*"([a-z_.]+)"', source))
     assert drawn, "the scan found no buttons at all"
     assert drawn - {c.name for c in button_commands()} == set()
+
+
+def test_every_typed_button_is_answered_by_a_handler_of_its_kind() -> None:
+    """Every button class (bot/runtime/buttons.py: the keyboards build typed buttons only from
+    these) has a handler, for its kind of press (a text button's message or a callback)."""
+    handled = {(c.name, c.callback) for c in button_commands()}
+    assert BUTTONS, "no button classes at all"
+    assert {(cmd, button.callback) for cmd, button in BUTTONS.items()} - handled == set()
+
+
+def test_a_typed_button_packs_within_vk_limit_and_unpacks_to_itself() -> None:
+    """With every id at its largest, each button fits VK's payload limit and reads back."""
+    for button in BUTTONS.values():
+        fields = dataclasses.fields(button)  # type: ignore[arg-type]
+        largest: Button = button(**{f.name: MAX_ID for f in fields if f.type in (int, "int")})
+        packed = largest.pack()
+        assert len(packed) <= MAX_PAYLOAD_LENGTH, button
+        assert button.unpack(json.loads(packed)) == largest

@@ -14,9 +14,13 @@ from bot.keyboards.common import (
     confirm_keyboard,
     text_button,
 )
+from bot.runtime.buttons import (
+    Pressed,
+    StaffInviteMunicipality,
+    StaffInviteSend,
+    StaffInviteStart,
+)
 from bot.runtime.context import Turn
-from bot.runtime.payload import int_arg
-from bot.runtime.rules import Command
 from bot.services.core.errors import AccessDenied
 from bot.services.core.phones import extract_phones, format_phone
 from bot.services.staff.service import InviteStatus
@@ -32,7 +36,7 @@ ASK_PHONES = (
 )
 
 
-@labeler.private_message(Command("staff.invite", texts=("пригласить сотрудников",)))
+@labeler.private_message(Pressed(StaffInviteStart, texts=("пригласить сотрудников",)))
 async def begin(message: Message, turn: Turn) -> None:
     municipalities = await turn.services.staff.manageable_municipalities(turn.actor)
     if not municipalities:
@@ -41,7 +45,7 @@ async def begin(message: Message, turn: Turn) -> None:
         await _ask_phones(turn, municipalities[0].id, municipalities[0].name)
         return
     rows = [
-        [(text_button(m.name, "staff.invite.municipality", id=m.id), PRIMARY)]
+        [(text_button(m.name, StaffInviteMunicipality(id=m.id)), PRIMARY)]
         for m in municipalities[:MAX_CHOICES]
     ]
     rows.append([CANCEL])
@@ -49,9 +53,11 @@ async def begin(message: Message, turn: Turn) -> None:
     await turn.answer("Для какого муниципалитета приглашаем сотрудников?", keyboard=build(rows))
 
 
-@labeler.private_message(StateRule(StaffInvite.MUNICIPALITY), Command("staff.invite.municipality"))
-async def choose_municipality(message: Message, turn: Turn, payload: dict) -> None:
-    municipality = await turn.services.staff.municipality_for(turn.actor, int_arg(payload, "id"))
+@labeler.private_message(StateRule(StaffInvite.MUNICIPALITY), Pressed(StaffInviteMunicipality))
+async def choose_municipality(
+    message: Message, turn: Turn, button: StaffInviteMunicipality
+) -> None:
+    municipality = await turn.services.staff.municipality_for(turn.actor, button.id)
     await _ask_phones(turn, municipality.id, municipality.name)
 
 
@@ -82,11 +88,11 @@ async def receive_phones(message: Message, turn: Turn) -> None:
     skipped = f"\n\nЭти номера пропущу:\n{problems}" if problems else ""
     await turn.answer(
         f"Пригласить в «{data['name']}» сотрудников: {len(found.valid)}\n{listing}{skipped}",
-        keyboard=confirm_keyboard("Отправить приглашения", "staff.invite.send"),
+        keyboard=confirm_keyboard("Отправить приглашения", StaffInviteSend()),
     )
 
 
-@labeler.private_message(StateRule(StaffInvite.CONFIRM), Command("staff.invite.send"))
+@labeler.private_message(StateRule(StaffInvite.CONFIRM), Pressed(StaffInviteSend))
 async def send_invitations(message: Message, turn: Turn) -> None:
     data = turn.data
     outcomes = await turn.services.staff.invite(
@@ -110,5 +116,5 @@ async def send_invitations(message: Message, turn: Turn) -> None:
 async def confirmation_expected(message: Message, turn: Turn) -> None:
     await turn.answer(
         "Нажмите «Отправить приглашения» или «Отмена».",
-        keyboard=confirm_keyboard("Отправить приглашения", "staff.invite.send"),
+        keyboard=confirm_keyboard("Отправить приглашения", StaffInviteSend()),
     )

@@ -7,9 +7,15 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot.keyboards.lists import paged_list
 from bot.keyboards.staff import member_keyboard
+from bot.runtime.buttons import (
+    Pressed,
+    StaffCard,
+    StaffList,
+    StaffPage,
+    StaffRemove,
+    StaffResend,
+)
 from bot.runtime.context import CallbackTurn, Turn
-from bot.runtime.payload import int_arg
-from bot.runtime.rules import CallbackCommand, Command
 from bot.services.chats.model import Release
 from bot.services.core.access import working_municipality
 from bot.services.core.paging import Page
@@ -52,42 +58,40 @@ async def _screen(turn: Turn, number: int) -> tuple[str, str | None]:
     page = await turn.services.staff_directory.page(
         turn.actor, municipality.id, number=number, size=PAGE_SIZE
     )
-    keyboard = paged_list("staff.card", [m.grant.id for m in page.items], page, "staff.page")
+    keyboard = paged_list(StaffCard, [m.grant.id for m in page.items], page, StaffPage)
     return staff_text(municipality.name, page), keyboard
 
 
-@labeler.private_message(Command("staff.list", texts=("сотрудники", "список сотрудников")))
+@labeler.private_message(Pressed(StaffList, texts=("сотрудники", "список сотрудников")))
 async def open_list(message: Message, turn: Turn) -> None:
     text, keyboard = await _screen(turn, 1)
     await turn.answer(text, keyboard=keyboard)
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.page"))
-async def turn_page(event: dict, turn: CallbackTurn) -> None:
-    text, keyboard = await _screen(turn, int_arg(turn.payload, "p", 1))
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(StaffPage))
+async def turn_page(event: dict, turn: CallbackTurn, button: StaffPage) -> None:
+    text, keyboard = await _screen(turn, button.p)
     await turn.snackbar()
     await turn.edit(text, keyboard)
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.card"))
-async def open_member(event: dict, turn: CallbackTurn) -> None:
-    member = await turn.services.staff_directory.member(turn.actor, int_arg(turn.payload, "id"))
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(StaffCard))
+async def open_member(event: dict, turn: CallbackTurn, button: StaffCard) -> None:
+    member = await turn.services.staff_directory.member(turn.actor, button.id)
     await turn.snackbar()
     await turn.edit(f"{_who(member)}\nСтатус: {PERSON_STATUS_TITLES[member.status]}", member_keyboard(member))
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.resend"))
-async def resend(event: dict, turn: CallbackTurn) -> None:
-    member = await turn.services.staff_directory.resend(turn.actor, int_arg(turn.payload, "id"))
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(StaffResend))
+async def resend(event: dict, turn: CallbackTurn, button: StaffResend) -> None:
+    member = await turn.services.staff_directory.resend(turn.actor, button.id)
     await turn.snackbar("Приглашение отправлено повторно")
     await turn.edit(f"{_who(member)}\nСтатус: {PERSON_STATUS_TITLES[member.status]}", member_keyboard(member))
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, CallbackCommand("staff.remove"))
-async def remove(event: dict, turn: CallbackTurn) -> None:
-    member, release = await turn.services.staff_directory.remove(
-        turn.actor, int_arg(turn.payload, "id")
-    )
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, dict, Pressed(StaffRemove))
+async def remove(event: dict, turn: CallbackTurn, button: StaffRemove) -> None:
+    member, release = await turn.services.staff_directory.remove(turn.actor, button.id)
     await turn.snackbar("Сотрудник удалён")
     text, keyboard = await _screen(turn, 1)
     await turn.edit(

@@ -298,7 +298,7 @@ class BroadcastService:
                 if emergency and sent:
                     await self._pin(broadcast.id, sent)
 
-        size = getattr(self._messenger, "recipients_per_call", BATCH)
+        size = self._messenger.recipients_per_call
         batches = [pending[i : i + size] for i in range(0, len(pending), size)]
         await asyncio.gather(*(send(batch) for batch in batches))
 
